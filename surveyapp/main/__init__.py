@@ -1,0 +1,5 @@
+"""Home page, language switch, health check."""
+
+from flask import Blueprint
+
+bp = Blueprint("main", __name__)

@@ -1,0 +1,13 @@
+"""Imports every model so that Alembic and ``db.metadata`` see the whole schema."""
+
+from surveyapp.accounts.models import Role, User  # noqa: F401
+from surveyapp.audit.models import AuditEntry  # noqa: F401
+from surveyapp.campaigns.models import (  # noqa: F401
+    Campaign,
+    CoreMember,
+    Material,
+    Population,
+    Target,
+)
+from surveyapp.classes.models import TrainingClass, class_trainer  # noqa: F401
+from surveyapp.localities.models import Locality, LocalityCrosswalk, LocalityScheme  # noqa: F401

@@ -1,0 +1,122 @@
+"""Test fixtures: one app and schema per session, one rolled-back transaction per test.
+
+Set ``TEST_DATABASE_URL`` to run the same suite on PostgreSQL; by default a throwaway
+SQLite file is used. The schema is built by the real migrations, so they are tested too.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+from surveyapp import create_app
+from surveyapp.extensions import db
+
+from .factories import Factories
+
+
+class Client(FlaskClient):
+    """Each request gets its own app context, so ``g`` and the session never leak."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+def _reset_database(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+            connection.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    from surveyapp.config import normalise_database_url
+
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        _reset_database(normalise_database_url(url))
+    else:
+        url = "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": url,
+            "SECRET_KEY": "test-secret",
+            "WTF_CSRF_ENABLED": False,
+            "SERVER_NAME": "localhost",
+            "LOGIN_MAX_FAILURES": 3,
+        }
+    )
+    app.test_client_class = Client
+    with app.app_context():
+        # create_all is quick; tests/test_migrations.py proves the migrations build the same.
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _transaction(app):
+    """Run the test inside a transaction that is rolled back afterwards.
+
+    Sessions join it with savepoints, so a view's ``commit()`` only releases a savepoint.
+    """
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        db.session = db._make_scoped_session(
+            {"bind": connection, "join_transaction_mode": "create_savepoint"}
+        )
+        try:
+            yield
+        finally:
+            db.session.remove()
+            db.session = original
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def ctx(app):
+    with app.app_context():
+        yield
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def f(ctx):
+    """Factories: ``f.user(role=..., locality=...)``, ``f.locality(...)``, ..."""
+    return Factories()
+
+
+@pytest.fixture
+def login(app):
+    """Return a test client logged in as ``user`` (through the real form)."""
+
+    def _login(user, password="password123"):
+        client = app.test_client()
+        response = client.post(
+            "/login", data={"email": user.email, "password": password}, follow_redirects=False
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return _login
