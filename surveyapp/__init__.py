@@ -123,10 +123,11 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from surveyapp.accounts.cli import users_cli
+    from surveyapp.campaigns.cli import campaigns_cli
     from surveyapp.demo.cli import demo_cli
     from surveyapp.localities.cli import localities_cli
 
-    for group in (users_cli, localities_cli, demo_cli):
+    for group in (users_cli, localities_cli, campaigns_cli, demo_cli):
         app.cli.add_command(group)
 
 
