@@ -1,6 +1,7 @@
 """Translated names of the enumerations shown in pages, forms, exports and reports."""
 
 from flask_babel import lazy_gettext as _l
+from wtforms.fields.choices import SelectChoice
 
 ROLE_LABELS = {
     "admin": _l("Administrator"),
@@ -47,6 +48,6 @@ MATERIAL_KIND_LABELS = {
 }
 
 
-def choices(labels: dict) -> list[tuple[str, str]]:
+def choices(labels: dict) -> list[SelectChoice]:
     """WTForms choices from a label mapping, in its declared order."""
-    return [(key, label) for key, label in labels.items()]
+    return [SelectChoice(key, label) for key, label in labels.items()]

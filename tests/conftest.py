@@ -12,10 +12,19 @@ import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
+from flask_sqlalchemy.session import Session
+
 from surveyapp import create_app
 from surveyapp.extensions import db
 
 from .factories import Factories
+
+
+class BoundSession(Session):
+    """Flask-SQLAlchemy's session picks the engine itself; in tests it must use our connection."""
+
+    def get_bind(self, *args, **kwargs):
+        return self.bind if self.bind is not None else super().get_bind(*args, **kwargs)
 
 
 class Client(FlaskClient):
@@ -74,7 +83,11 @@ def _transaction(app):
         outer = connection.begin()
         original = db.session
         db.session = db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint"}
+            {
+                "bind": connection,
+                "join_transaction_mode": "create_savepoint",
+                "class_": BoundSession,
+            }
         )
         try:
             yield

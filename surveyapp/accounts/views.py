@@ -60,7 +60,7 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current_password.data, form.password.data)
+            services.change_password(current_user._get_current_object(), form.current_password.data, form.password.data)
         except DomainError as error:
             getattr(form, error.field or "current_password").errors.append(str(error.message))
         else:
@@ -94,7 +94,7 @@ def _user_form(user: User | None) -> tuple[UserForm, list]:
         form.locality_code.data = user.locality.code
     form.scheme.choices = schemes
     if current_user.role != Role.ADMIN:
-        form.role.choices = [c for c in form.role.choices if c[0] != Role.ADMIN]
+        form.role.choices = [c for c in form.role.choices if c.value != Role.ADMIN]
     return form, schemes
 
 
@@ -110,7 +110,7 @@ def _save_user(form: UserForm, user: User | None):
                 form.password.errors.append(_("A new user needs a password."))
                 return None
             user = services.create_user(
-                current_user,
+                current_user._get_current_object(),
                 email=form.email.data,
                 password=form.password.data,
                 role=form.role.data,
@@ -120,7 +120,7 @@ def _save_user(form: UserForm, user: User | None):
             )
         else:
             services.update_user(
-                current_user,
+                current_user._get_current_object(),
                 user,
                 name=form.name.data,
                 role=form.role.data,
@@ -129,7 +129,7 @@ def _save_user(form: UserForm, user: User | None):
                 scope=scope,
             )
             if form.password.data:
-                services.reset_password(current_user, user, form.password.data)
+                services.reset_password(current_user._get_current_object(), user, form.password.data)
     except DomainError as error:
         field = getattr(form, error.field, None) if error.field else None
         if error.field == "locality":

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from wtforms.fields.choices import SelectChoice
 
 from surveyapp.extensions import db
 from surveyapp.localities.models import Locality, LocalityScheme, subtree_filter
 
 
-def scheme_choices() -> list[tuple[str, str]]:
+def scheme_choices() -> list[SelectChoice]:
     """(code, name) of every scheme, newest first."""
     schemes = db.session.scalars(
         sa.select(LocalityScheme).order_by(LocalityScheme.effective_from.desc())
     ).all()
-    return [(s.code, s.name) for s in schemes]
+    return [SelectChoice(s.code, s.name) for s in schemes]
 
 
 def find_locality(scheme_code: str | None, code: str | None) -> Locality | None:
@@ -27,7 +28,7 @@ def find_locality(scheme_code: str | None, code: str | None) -> Locality | None:
     )
 
 
-def subtree_choices(root: Locality, scope, *, max_depth: int | None = None) -> list[tuple[int, str]]:
+def subtree_choices(root: Locality, scope, *, max_depth: int | None = None) -> list[SelectChoice]:
     """(id, indented name) of the localities under ``root`` that ``scope`` allows, by path."""
     query = (
         sa.select(Locality.id, Locality.name, Locality.code, Locality.depth)
@@ -38,6 +39,6 @@ def subtree_choices(root: Locality, scope, *, max_depth: int | None = None) -> l
         query = query.where(Locality.depth <= max_depth)
     rows = db.session.execute(query).all()
     return [
-        (row.id, "\u00a0\u00a0" * (row.depth - root.depth) + f"{row.name} ({row.code})")
+        SelectChoice(row.id, "\u00a0\u00a0" * (row.depth - root.depth) + f"{row.name} ({row.code})")
         for row in rows
     ]
