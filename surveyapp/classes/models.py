@@ -25,9 +25,7 @@ class ClassStatus(enum.StrEnum):
 class_trainer = sa.Table(
     "class_trainer",
     db.metadata,
-    sa.Column(
-        "class_id", sa.ForeignKey("training_class.id", ondelete="CASCADE"), primary_key=True
-    ),
+    sa.Column("class_id", sa.ForeignKey("training_class.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("user_id", sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
 )
 
