@@ -1,0 +1,110 @@
+"""Building the whole demo: localities if missing, the demo log-ins, both campaigns.
+
+``build_demo`` flushes and never commits; ``flask demo load`` commits once at the end, so
+a failure leaves the database as it was. Everything random comes from one seeded
+``random.Random``: the demo is the same on every machine and every run.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from surveyapp.campaigns.models import Campaign, CoreMember, Material, Population, Target
+from surveyapp.classes.models import TrainingClass
+from surveyapp.demo import current, pilot
+from surveyapp.demo.common import DemoContext
+from surveyapp.demo.users import create_demo_users
+from surveyapp.errors import DomainError
+from surveyapp.extensions import db
+from surveyapp.localities.lookup import find_locality
+from surveyapp.localities.models import Locality
+from surveyapp.localities.vietnam_provinces import import_vietnam_provinces
+
+DEMO_SEED = 2024
+PROVINCE_CODE = "15"  # Yên Bái in the 2024 scheme, Lào Cai (which took it in) in 2025
+
+
+@dataclass(frozen=True)
+class CampaignCounts:
+    name: str
+    root: str
+    targets: int
+    populations: int
+    core_members: int
+    classes: int
+    materials: int
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    imported_schemes: tuple[str, ...]
+    users: int
+    campaigns: tuple[CampaignCounts, ...]
+
+    def lines(self) -> list[str]:
+        out = []
+        if self.imported_schemes:
+            out.append(f"Imported localities of schemes {', '.join(self.imported_schemes)}.")
+        out.append(f"{self.users} demo log-ins (see `flask demo logins`).")
+        for c in self.campaigns:
+            out.append(
+                f"{c.name} [{c.root}]: {c.core_members} core members, {c.classes} classes, "
+                f"{c.materials} materials, {c.targets} targets, {c.populations} populations."
+            )
+        return out
+
+
+def any_campaign() -> bool:
+    return db.session.scalar(sa.select(Campaign.id).limit(1)) is not None
+
+
+def ensure_localities() -> tuple[str, ...]:
+    """Import province 15 of the schemes that lack it (or its units); returns those schemes."""
+    missing = tuple(
+        scheme for scheme in (pilot.ROOT[0], current.ROOT[0]) if not _province_present(scheme)
+    )
+    if missing:
+        import_vietnam_provinces(schemes=missing, province_codes=(PROVINCE_CODE,))
+    return missing
+
+
+def _province_present(scheme: str) -> bool:
+    province = find_locality(scheme, PROVINCE_CODE)
+    if province is None:
+        return False
+    child = sa.select(Locality.id).where(Locality.parent_id == province.id).limit(1)
+    return db.session.scalar(child) is not None
+
+
+def build_demo(*, seed: int = DEMO_SEED) -> DemoSummary:
+    """Add the demo to the session (flush, no commit). Refuses when campaigns exist."""
+    if any_campaign():
+        raise DomainError(_("The demo can only be loaded into a database without campaigns."))
+    imported = ensure_localities()
+    ctx = DemoContext(random.Random(seed))
+    users = create_demo_users()
+    trainers = [users["trainer"], users["trainer2"]]
+    campaigns = (pilot.build_pilot(ctx, trainers), current.build_current(ctx, trainers))
+    return DemoSummary(imported, len(users), tuple(count_campaign(c) for c in campaigns))
+
+
+def count_campaign(campaign: Campaign) -> CampaignCounts:
+    def count(model) -> int:
+        return db.session.scalar(
+            sa.select(sa.func.count()).select_from(model).where(model.campaign_id == campaign.id)
+        )
+
+    root = campaign.root_locality
+    return CampaignCounts(
+        name=campaign.name,
+        root=f"{root.scheme.code}:{root.code} {root.name}",
+        targets=count(Target),
+        populations=count(Population),
+        core_members=count(CoreMember),
+        classes=count(TrainingClass),
+        materials=count(Material),
+    )

@@ -1,0 +1,46 @@
+"""``flask demo load`` on an empty database, ``flask demo logins`` before loading, determinism."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from surveyapp.campaigns.models import Campaign, CoreMember
+from surveyapp.classes.models import TrainingClass
+from surveyapp.demo.builder import build_demo
+from surveyapp.extensions import db
+
+
+def test_load_if_empty_loads_once(runner):
+    first = runner.invoke(args=["demo", "load", "--if-empty"])
+    assert first.exit_code == 0, first.output
+    assert "Demo loaded" in first.output and "151 core members" in first.output
+    assert "Tỉnh Yên Bái" in first.output and "Tỉnh Lào Cai" in first.output
+    second = runner.invoke(args=["demo", "load", "--if-empty"])
+    assert second.exit_code == 0 and "not loaded" in second.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Campaign)) == 2
+
+
+def test_load_refuses_when_demo_accounts_exist_without_campaigns(f, runner):
+    f.user(role="admin", email="admin@demo.binhdanhocai.vn")
+    result = runner.invoke(args=["demo", "load", "--if-empty"])
+    assert result.exit_code != 0
+    assert "admin@demo.binhdanhocai.vn already exists" in result.output
+
+
+def test_logins_before_loading_prints_a_note(runner):
+    result = runner.invoke(args=["demo", "logins"])
+    assert result.exit_code == 0 and "not loaded" in result.output
+    assert "demo-admin" not in result.output
+
+
+def test_the_demo_is_the_same_every_time(ctx):
+    def fingerprint():
+        savepoint = db.session.begin_nested()
+        build_demo()
+        codes = db.session.scalars(sa.select(TrainingClass.access_code).order_by("id")).all()
+        names = db.session.scalars(sa.select(CoreMember.full_name).order_by("id")).all()
+        savepoint.rollback()
+        return codes, names
+
+    first = fingerprint()
+    assert len(first[0]) > 37 and first == fingerprint()
