@@ -11,7 +11,6 @@ import os
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
-
 from flask_sqlalchemy.session import Session
 
 from surveyapp import create_app
@@ -25,6 +24,13 @@ class BoundSession(Session):
 
     def get_bind(self, *args, **kwargs):
         return self.bind if self.bind is not None else super().get_bind(*args, **kwargs)
+
+
+def session_on(connection):
+    """A scoped session that joins ``connection``'s transaction through savepoints."""
+    return db._make_scoped_session(
+        {"bind": connection, "join_transaction_mode": "create_savepoint", "class_": BoundSession}
+    )
 
 
 class Client(FlaskClient):
@@ -82,13 +88,7 @@ def _transaction(app):
         connection = db.engine.connect()
         outer = connection.begin()
         original = db.session
-        db.session = db._make_scoped_session(
-            {
-                "bind": connection,
-                "join_transaction_mode": "create_savepoint",
-                "class_": BoundSession,
-            }
-        )
+        db.session = session_on(connection)
         try:
             yield
         finally:

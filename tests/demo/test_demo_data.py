@@ -31,11 +31,7 @@ from surveyapp.localities.lookup import find_locality
 from surveyapp.localities.models import Locality, subtree_filter
 from surveyapp.security import compute_scope
 
-
-def _session_on(connection):
-    return db._make_scoped_session(
-        {"bind": connection, "join_transaction_mode": "create_savepoint"}
-    )
+from ..conftest import session_on as _session_on
 
 
 @pytest.fixture(scope="module")
