@@ -122,6 +122,9 @@ def compute_scope(user: User | None) -> Scope:
         .join(LocalityCrosswalk, LocalityCrosswalk.old_id == old.id)
         .join(new, LocalityCrosswalk.new_id == new.id)
         .where(new.path >= home.path, new.path < path_upper_bound(home.path))
+        # A province split between new provinces maps partially; its communes' own links
+        # carry the pieces that moved, so a partial province link must not open the whole.
+        .where(sa.not_(sa.and_(LocalityCrosswalk.partial, old.depth == 0)))
     ).all()
     roots = _minimal_roots({home.path, *mapped})
     ancestors = {int(part) for path in roots for part in path.strip("/").split("/")}

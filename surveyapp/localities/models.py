@@ -10,9 +10,10 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from surveyapp.extensions import db
+from surveyapp.localities.text import fold
 
 
 class LocalityScheme(db.Model):
@@ -39,6 +40,9 @@ class Locality(db.Model):
     scheme_id: Mapped[int] = mapped_column(sa.ForeignKey("locality_scheme.id"))
     code: Mapped[str] = mapped_column(sa.String(20))
     name: Mapped[str] = mapped_column(sa.String(200))
+    # ``name`` folded for search (no accents, lower case; see ``text.fold``), kept in step
+    # by ``_fold_name``; bulk writers set it themselves.
+    search_name: Mapped[str] = mapped_column(sa.String(200), default="")
     kind: Mapped[str] = mapped_column(sa.String(40))
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("locality.id"), index=True)
     path: Mapped[str] = mapped_column(sa.String(255), index=True, default="")
@@ -49,6 +53,11 @@ class Locality(db.Model):
 
     def __repr__(self) -> str:
         return f"<Locality {self.code} {self.name}>"
+
+    @validates("name")
+    def _fold_name(self, _key: str, name: str) -> str:
+        self.search_name = fold(name)
+        return name
 
     @property
     def label(self) -> str:
