@@ -103,7 +103,16 @@ def _languages():
     return current_app.config["LANGUAGES"]
 
 
-BLUEPRINT_PACKAGES = ("main", "accounts", "localities", "campaigns", "classes")
+BLUEPRINT_PACKAGES = (
+    "main",
+    "accounts",
+    "localities",
+    "campaigns",
+    "classes",
+    "journey",
+    "responses",
+    "instruments",
+)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -125,9 +134,10 @@ def register_commands(app: Flask) -> None:
     from surveyapp.accounts.cli import users_cli
     from surveyapp.campaigns.cli import campaigns_cli
     from surveyapp.demo.cli import demo_cli
+    from surveyapp.instruments.cli import instruments_cli
     from surveyapp.localities.cli import localities_cli
 
-    for group in (users_cli, localities_cli, campaigns_cli, demo_cli):
+    for group in (users_cli, localities_cli, campaigns_cli, demo_cli, instruments_cli):
         app.cli.add_command(group)
 
 

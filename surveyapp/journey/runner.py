@@ -1,0 +1,132 @@
+"""Showing and receiving one form for one person.
+
+Shared by the class page (``/c/<code>``), the follow-up link (``/f/<token>``) and the
+trainer's assisted mode: each builds a ``Target`` (which form, whose answers, where to
+post, where the receipt is) and hands the request to ``serve``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import redirect, render_template, request
+
+from surveyapp.accounts.models import User
+from surveyapp.extensions import db
+from surveyapp.instruments import engine
+from surveyapp.instruments.i18n import current_language, tr
+from surveyapp.journey import filling
+from surveyapp.models_base import utcnow
+from surveyapp.participants.models import Participant
+from surveyapp.responses import services
+from surveyapp.responses.models import ClassForm, Response
+
+
+@dataclass
+class Target:
+    form: ClassForm
+    participant: Participant
+    action_url: str
+    receipt_url: Callable[[Response], str]
+    back_url: str
+    assisted_by: User | None = None
+    heading: str = ""
+
+
+def serve(target: Target):
+    """GET shows the first page; POST moves between pages or stores the answers."""
+    if request.method == "POST":
+        return _receive(target)
+    return _show(target)
+
+
+def _show(target: Target):
+    earlier = services.previous_response(target.participant.id, target.form)
+    if earlier is not None:
+        return render_template(
+            "journey/already_sent.html",
+            target=target,
+            response=earlier,
+            receipt_url=target.receipt_url(earlier),
+        )
+    if not target.form.is_open:
+        return _closed(target)
+    items = target.form.version.items
+    pages = engine.pages(items)
+    envelope = filling.new_envelope(utcnow())
+    visibility = filling.Visibility(items, pages, {})
+    envelope.page = visibility.first()
+    return _render(target, filling.page_view(visibility, envelope, {}), 200)
+
+
+def _receive(target: Target):
+    now = utcnow()
+    sent = request.form.get("submission_id", "")
+    if filling.valid_submission_id(sent):
+        existing = services.by_submission_id(sent.lower())
+        if existing is not None:  # a retry of a submission already stored
+            services.check_same_sender(existing, target.participant, target.form)
+            return redirect(target.receipt_url(existing), 303)
+    if not target.form.is_open:
+        return _closed(target)
+    items = target.form.version.items
+    pages = engine.pages(items)
+    envelope, problem = filling.read_envelope(request.form, now, len(pages))
+    values = filling.raw_values(items, request.form)
+    visibility = filling.Visibility(items, pages, values)
+
+    def again(errors=None, message=None, status=400):
+        view = filling.page_view(visibility, envelope, values, errors, message)
+        return _render(target, view, status)
+
+    if problem:
+        return again(message=problem)
+    if request.form.get("action") == "back":
+        previous = visibility.step(envelope.page, -1)
+        envelope.page = envelope.page if previous is None else previous
+        return again(status=200)
+    errors = filling.check_through(pages, envelope.page, request.form)
+    if errors:
+        return again(errors)
+    following = visibility.step(envelope.page, 1)
+    if following is not None:
+        envelope.page = following
+        return again(status=200)
+    result = filling.check_all(items, request.form)
+    if result.errors:
+        envelope.page = filling.page_of_first_error(pages, result.errors)
+        return again({k: str(v) for k, v in result.errors.items()})
+    return _store(target, result.answers, envelope, now)
+
+
+def _store(target: Target, answers: dict, envelope: filling.Envelope, now):
+    """Store the checked answers (one transaction) and show the receipt."""
+    stored = services.store_submission(
+        target.form,
+        target.participant,
+        answers,
+        submission_id=envelope.submission_id,
+        started_at=envelope.started_at,
+        now=now,
+        assisted_by=target.assisted_by,
+    )
+    db.session.commit()
+    return redirect(target.receipt_url(stored.response), 303)
+
+
+def _closed(target: Target):
+    return render_template("journey/closed.html", target=target), 409
+
+
+def _render(target: Target, view: filling.PageView, status: int):
+    version = target.form.version
+    locale = current_language()
+    return render_template(
+        "journey/form.html",
+        target=target,
+        view=view,
+        title=tr(version.title, locale) or tr(version.instrument.title, locale),
+        description=tr(version.description, locale),
+        locale=locale,
+    ), status
