@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 setup: $(STAMP) translations
 
 translations: $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy -q -d surveyapp/translations
+	$(BIN)/pybabel compile -d surveyapp/translations 2>&1 | grep -v "^compiling" || true
 
 db: setup
 	$(FLASK) db upgrade
