@@ -67,6 +67,9 @@ def app(tmp_path_factory):
             "WTF_CSRF_ENABLED": False,
             "SERVER_NAME": "localhost",
             "LOGIN_MAX_FAILURES": 3,
+            # Tests read English so their assertions do not depend on the catalogue;
+            # tests/test_app.py checks that the product itself defaults to Vietnamese.
+            "LANGUAGES": ("en", "vi"),
         }
     )
     app.test_client_class = Client

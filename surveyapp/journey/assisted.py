@@ -41,10 +41,8 @@ def _learner_or_404(cls: TrainingClass, participant_id: int) -> Participant:
 
 
 def _first_form_to_do(cls: TrainingClass, person: Participant) -> ClassForm | None:
-    done = class_forms.done_version_ids(person.id, cls.id)
-    return next(
-        (f for f in class_forms.forms_of(cls.id) if f.is_open and f.version_id not in done), None
-    )
+    done = class_forms.done_form_ids(person.id, cls.id)
+    return next((f for f in class_forms.forms_of(cls.id) if f.is_open and f.id not in done), None)
 
 
 @bp.route("/classes/<int:class_id>/assisted")

@@ -1,6 +1,7 @@
 """The follow-up link /f/<token>: weeks after the class, the person opens the follow-up
-survey of their class without identifying again. The pages greet them by their given name
-only and show nothing else about them (no class, no place, no phone)."""
+form of their class (the class form at the ``follow_up`` moment) without identifying
+again. The pages greet them by their given name only and show nothing else about them
+(no class, no place, no phone)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from flask import abort, redirect, render_template, url_for
 
 from surveyapp.extensions import db
 from surveyapp.instruments.i18n import current_language
-from surveyapp.instruments.models import Instrument, InstrumentKind, InstrumentVersion
 from surveyapp.journey import bp, results, runner
 from surveyapp.journey.access import check_not_waiting, count_wrong_code
 from surveyapp.journey.forms import CodeForm
@@ -17,7 +17,7 @@ from surveyapp.participants import services as participants
 from surveyapp.participants.identity import given_name
 from surveyapp.participants.models import Enrolment, Participant
 from surveyapp.responses import services
-from surveyapp.responses.models import ClassForm, Response
+from surveyapp.responses.models import ClassForm, Moment, Response
 from surveyapp.security import public
 
 
@@ -30,16 +30,14 @@ def _person_or_404(token: str) -> Participant:
 
 
 def follow_up_forms(person: Participant) -> list[ClassForm]:
-    """Follow-up forms of the person's classes, most recent enrolment first."""
+    """Forms at the follow-up moment of the person's classes, most recent enrolment first."""
     return list(
         db.session.scalars(
             sa.select(ClassForm)
             .join(Enrolment, Enrolment.class_id == ClassForm.class_id)
-            .join(InstrumentVersion, ClassForm.version_id == InstrumentVersion.id)
-            .join(Instrument, InstrumentVersion.instrument_id == Instrument.id)
             .where(
                 Enrolment.participant_id == person.id,
-                Instrument.kind == InstrumentKind.FOLLOW_UP,
+                ClassForm.moment == Moment.FOLLOW_UP.value,
             )
             .order_by(Enrolment.enrolled_at.desc(), Enrolment.id.desc(), ClassForm.id.desc())
         )

@@ -16,9 +16,10 @@ from surveyapp.instruments import engine
 from surveyapp.instruments.i18n import tr
 from surveyapp.instruments.models import InstrumentKind, InstrumentVersion
 from surveyapp.instruments.qtypes import get_type, yes_no_key
-from surveyapp.responses.models import Answer, Response
+from surveyapp.responses.models import Answer, Moment, Response
 
-# After these forms a trainee gets their personal follow-up code and link.
+# After a form at the post-class moment a trainee gets their personal follow-up code and
+# link; responses stored before moments existed fall back on the kind.
 POST_CLASS_KINDS = (InstrumentKind.POST_SURVEY, InstrumentKind.SKILL_TEST)
 
 
@@ -118,4 +119,6 @@ def outcome(response: Response, locale: str) -> Outcome:
 
 
 def gives_follow_up_code(response: Response) -> bool:
+    if response.moment:
+        return response.moment == Moment.POST
     return response.version.instrument.kind in POST_CLASS_KINDS

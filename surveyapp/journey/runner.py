@@ -16,10 +16,10 @@ from surveyapp.accounts.models import User
 from surveyapp.extensions import db
 from surveyapp.instruments import engine
 from surveyapp.instruments.i18n import current_language, tr
-from surveyapp.journey import filling
+from surveyapp.journey import api, filling
 from surveyapp.models_base import utcnow
 from surveyapp.participants.models import Participant
-from surveyapp.responses import services
+from surveyapp.responses import moments, services
 from surveyapp.responses.models import ClassForm, Response
 
 
@@ -37,6 +37,8 @@ class Target:
 def serve(target: Target):
     """GET shows the first page; POST moves between pages or stores the answers."""
     if request.method == "POST":
+        if api.wants_json():  # the page script's background post (static/journey.js)
+            return api.respond(target, _receive)
         return _receive(target)
     return _show(target)
 
@@ -126,7 +128,7 @@ def _render(target: Target, view: filling.PageView, status: int):
         "journey/form.html",
         target=target,
         view=view,
-        title=tr(version.title, locale) or tr(version.instrument.title, locale),
+        title=moments.form_title(target.form, locale),
         description=tr(version.description, locale),
         locale=locale,
     ), status

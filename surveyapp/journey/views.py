@@ -23,14 +23,14 @@ from surveyapp.journey.identifying import (
 from surveyapp.participants import services as participants
 from surveyapp.participants.identity import given_name
 from surveyapp.participants.models import Participant
-from surveyapp.responses import class_forms
+from surveyapp.responses import class_forms, moments
 from surveyapp.responses.models import ClassForm, Response
 from surveyapp.security import public
 
 
 @bp.context_processor
 def _template_helpers():
-    return {"tr": tr}
+    return {"tr": tr, **moments.template_helpers()}
 
 
 # ---------------------------------------------------------------- lookups
@@ -70,15 +70,16 @@ def _form_of(cls: TrainingClass, form_id: int) -> ClassForm:
     return form
 
 
-def _responses_by_version(person: Participant | None, cls: TrainingClass) -> dict[int, Response]:
+def _responses_by_form(person: Participant | None, cls: TrainingClass) -> dict[int, Response]:
+    """``{class_form_id: response}`` this person sent in ``cls``."""
     if person is None:
         return {}
     rows = db.session.scalars(
         sa.select(Response)
-        .where(Response.participant_id == person.id, Response.class_id == cls.id)
-        .order_by(Response.id.desc())
+        .join(ClassForm, Response.class_form_id == ClassForm.id)
+        .where(Response.participant_id == person.id, ClassForm.class_id == cls.id)
     )
-    return {response.version_id: response for response in rows}
+    return {response.class_form_id: response for response in rows}
 
 
 # ---------------------------------------------------------------- entering a code
@@ -103,12 +104,12 @@ def landing(code: str):
         return redirect(url_for("journey.landing", code=cls.access_code))
     person = _person(cls)
     forms = class_forms.forms_of(cls.id)
-    done = _responses_by_version(person, cls)
+    done = _responses_by_form(person, cls)
     post_class_done = any(results.gives_follow_up_code(r) for r in done.values())
     return render_template(
         "journey/landing.html",
         cls=cls,
-        forms=[f for f in forms if f.is_open or f.version_id in done],
+        forms=[f for f in forms if f.is_open or f.id in done],
         done=done,
         person=person,
         first_name=given_name(person.full_name) if person else "",

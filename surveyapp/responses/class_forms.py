@@ -1,5 +1,5 @@
-"""The forms of a class: attaching instrument versions, opening and closing them, and the
-live counts a trainer watches.
+"""The forms of a class: attaching instrument versions at a moment (before or after the
+class, follow-up), opening and closing them, and the live counts a trainer watches.
 
 Writes take the acting user and their scope, flush but never commit, and are audited.
 Counts are single GROUP BY queries, never loops over responses.
@@ -22,21 +22,26 @@ from surveyapp.extensions import db
 from surveyapp.instruments.models import Instrument, InstrumentKind, InstrumentVersion
 from surveyapp.instruments.services import visible_condition
 from surveyapp.participants.models import Enrolment, Participant
-from surveyapp.responses.models import ClassForm, Response
+from surveyapp.responses.models import ClassForm, Response, default_moment, moments_of
+from surveyapp.responses.moments import MOMENT_ORDER
 from surveyapp.security import Scope
 
 FORM_MANAGERS = (Role.ADMIN, Role.COORDINATOR, Role.TRAINER)
 
-# The order forms are listed in: as a class runs them.
+# Forms are listed as a class runs them: by moment (``MOMENT_ORDER``), then in this order
+# within a moment: the survey first, then the skill test, before and after the class.
 KIND_ORDER = (
     InstrumentKind.PRE_SURVEY,
-    InstrumentKind.SKILL_TEST,
     InstrumentKind.POST_SURVEY,
+    InstrumentKind.SKILL_TEST,
     InstrumentKind.FOLLOW_UP,
 )
 CLASS_KINDS = KIND_ORDER
 # Keys of the standard instruments shipped in ``surveyapp/instruments/defaults``.
 DEFAULT_KEYS = ("pre-survey", "skill-test", "post-survey", "follow-up")
+
+# A version offered at a moment (``Moment`` value) of a class.
+Slot = tuple[InstrumentVersion, str]
 
 
 def check_may_manage(actor: User | None, cls: TrainingClass, scope: Scope) -> None:
@@ -59,15 +64,33 @@ def _kind_rank():
     )
 
 
+def _moment_rank():
+    return sa.case(
+        {moment.value: rank for rank, moment in enumerate(MOMENT_ORDER)},
+        value=ClassForm.moment,
+        else_=len(MOMENT_ORDER),
+    )
+
+
+def _slot_order(slot: Slot) -> tuple[int, int]:
+    version, moment = slot
+    kinds = [k.value for k in KIND_ORDER]
+    kind = version.instrument.kind
+    return (
+        MOMENT_ORDER.index(moment) if moment in MOMENT_ORDER else len(MOMENT_ORDER),
+        kinds.index(kind) if kind in kinds else len(kinds),
+    )
+
+
 def forms_of(class_id: int) -> list[ClassForm]:
-    """The class's forms in the order a class runs them."""
+    """The class's forms in the order a class runs them: by moment, then by kind."""
     return list(
         db.session.scalars(
             sa.select(ClassForm)
             .join(InstrumentVersion, ClassForm.version_id == InstrumentVersion.id)
             .join(Instrument, InstrumentVersion.instrument_id == Instrument.id)
             .where(ClassForm.class_id == class_id)
-            .order_by(_kind_rank(), ClassForm.id)
+            .order_by(_moment_rank(), _kind_rank(), ClassForm.id)
             .options(
                 sa.orm.contains_eager(ClassForm.version).contains_eager(
                     InstrumentVersion.instrument
@@ -77,36 +100,82 @@ def forms_of(class_id: int) -> list[ClassForm]:
     )
 
 
-def attach(
-    actor: User | None, cls: TrainingClass, versions: Iterable[InstrumentVersion], *, scope: Scope
-) -> list[ClassForm]:
-    """Make ``versions`` available in ``cls`` (closed until the trainer opens them).
+def check_slot(version: InstrumentVersion, moment: str, present: list[Slot]) -> None:
+    """Refuse a (version, moment) the class cannot take, given the slots it has.
 
-    A version already attached is skipped; so is a second version of an instrument the
-    class already has, since answers of one instrument must be comparable within a class.
+    The kind must be a class kind and allow the moment; an instrument is used in one
+    version only (its answers must be comparable within a class) and once per moment.
     """
-    check_may_manage(actor, cls, scope)
-    present = db.session.execute(
-        sa.select(InstrumentVersion.id, InstrumentVersion.instrument_id)
-        .join(ClassForm, ClassForm.version_id == InstrumentVersion.id)
-        .where(ClassForm.class_id == cls.id)
-    ).all()
-    have_versions = {row.id for row in present}
-    have_instruments = {row.instrument_id for row in present}
-    added = []
-    for version in versions:
-        if version.id in have_versions or version.instrument_id in have_instruments:
+    kind = version.instrument.kind
+    if kind not in CLASS_KINDS:
+        raise DomainError(_l("This instrument cannot be used in a class."), field="version")
+    if moment not in moments_of(kind):
+        raise DomainError(_l("This form cannot be given at this moment."), field="moment")
+    for used, used_moment in present:
+        if used.instrument_id != version.instrument_id:
             continue
-        if version.instrument.kind not in CLASS_KINDS:
-            raise DomainError(_l("This instrument cannot be used in a class."), field="version")
-        form = ClassForm(class_id=cls.id, version=version, is_open=False)
-        db.session.add(form)
-        have_versions.add(version.id)
-        have_instruments.add(version.instrument_id)
-        added.append(form)
+        if used.id != version.id:
+            raise DomainError(
+                _l("The class already uses another version of this form."), field="version"
+            )
+        if used_moment == moment:
+            raise DomainError(_l("The class already has this form at this moment."), field="moment")
+
+
+def _free_moment(version: InstrumentVersion, present: list[Slot]) -> str:
+    """The first moment of the version's kind the class does not use it at yet (else the
+    usual one, which ``check_slot`` then refuses)."""
+    taken = {m for v, m in present if v.instrument_id == version.instrument_id}
+    kind = version.instrument.kind
+    free = [m.value for m in moments_of(kind) if m.value not in taken]
+    return free[0] if free else default_moment(kind).value
+
+
+def attach(
+    actor: User | None,
+    cls: TrainingClass,
+    versions: Iterable[InstrumentVersion],
+    *,
+    scope: Scope,
+    moment: str | None = None,
+) -> list[ClassForm]:
+    """Make ``versions`` available in ``cls`` at ``moment`` (default: the first moment of
+    each one's kind not used yet: a skill test goes before the class, then after it),
+    closed until the trainer opens them. See ``attach_slots``."""
+    present: list[Slot] = [(f.version, f.moment) for f in forms_of(cls.id)]
+    slots = []
+    for version in versions:
+        slots.append((version, moment or _free_moment(version, present)))
+        present.append(slots[-1])
+    return attach_slots(actor, cls, slots, scope=scope)
+
+
+def attach_slots(
+    actor: User | None, cls: TrainingClass, slots: Iterable[Slot], *, scope: Scope
+) -> list[ClassForm]:
+    """Attach each ``(version, moment)``; all or nothing: one refused slot (``check_slot``)
+    raises ``DomainError`` before anything is added."""
+    check_may_manage(actor, cls, scope)
+    present: list[Slot] = [(f.version, f.moment) for f in forms_of(cls.id)]
+    wanted = list(slots)
+    for version, moment in wanted:
+        check_slot(version, moment, present)
+        present.append((version, moment))
+    added = [
+        ClassForm(class_id=cls.id, version=version, moment=moment, is_open=False)
+        for version, moment in wanted
+    ]
+    db.session.add_all(added)
     db.session.flush()
     for form in added:
-        record(actor, "class_form.attached", cls, version_id=form.version_id, form_id=form.id)
+        record(
+            actor,
+            "class_form.attached",
+            cls,
+            version_id=form.version_id,
+            form_id=form.id,
+            moment=form.moment,
+        )
     return added
 
 
@@ -137,6 +206,7 @@ def set_open(
         cls,
         form_id=form.id,
         version_id=form.version_id,
+        moment=form.moment,
     )
     return form
 
@@ -157,29 +227,47 @@ def _used_instruments(class_id: int) -> sa.Select:
     )
 
 
-def default_versions(class_id: int | None = None) -> list[InstrumentVersion]:
-    """Latest versions of the standard instruments (``DEFAULT_KEYS``), in class order;
-    with ``class_id``, only those whose instrument the class does not use yet."""
-    query = (
-        sa.select(InstrumentVersion)
-        .join(Instrument, InstrumentVersion.instrument_id == Instrument.id)
-        .where(Instrument.key.in_(DEFAULT_KEYS), _latest_condition())
-        .order_by(_kind_rank(), Instrument.key)
-        .options(sa.orm.contains_eager(InstrumentVersion.instrument))
+def default_versions() -> list[InstrumentVersion]:
+    """Latest versions of the standard instruments (``DEFAULT_KEYS``), in class order."""
+    return list(
+        db.session.scalars(
+            sa.select(InstrumentVersion)
+            .join(Instrument, InstrumentVersion.instrument_id == Instrument.id)
+            .where(Instrument.key.in_(DEFAULT_KEYS), _latest_condition())
+            .order_by(_kind_rank(), Instrument.key)
+            .options(sa.orm.contains_eager(InstrumentVersion.instrument))
+        )
     )
-    if class_id is not None:
-        query = query.where(Instrument.id.not_in(_used_instruments(class_id)))
-    return list(db.session.scalars(query))
 
 
-def missing_default_kinds(class_id: int) -> list[str]:
-    """Kinds of the loaded standard instruments that the class does not use yet."""
-    return [v.instrument.kind for v in default_versions(class_id)]
+def default_slots(class_id: int | None = None) -> list[Slot]:
+    """The standard forms at each of their moments, in class order: pre-survey and skill
+    test before the class, post-survey and skill test after it, then the follow-up.
+
+    With ``class_id``, only the slots the class still lacks; an instrument the class
+    already uses keeps the version in use, so its pre and post tests stay comparable.
+    """
+    forms = forms_of(class_id) if class_id is not None else []
+    in_use = {f.version.instrument_id: f.version for f in forms}
+    taken = {(f.version.instrument_id, f.moment) for f in forms}
+    slots = []
+    for latest in default_versions():
+        version = in_use.get(latest.instrument_id, latest)
+        for moment in moments_of(version.instrument.kind):
+            if (version.instrument_id, moment.value) not in taken:
+                slots.append((version, moment.value))
+    return sorted(slots, key=_slot_order)
+
+
+def missing_defaults(class_id: int) -> list[tuple[str, str]]:
+    """``(kind, moment)`` of the standard forms the class does not have yet."""
+    return [(version.instrument.kind, moment) for version, moment in default_slots(class_id)]
 
 
 def attach_defaults(actor: User | None, cls: TrainingClass, *, scope: Scope) -> list[ClassForm]:
-    """Attach the latest standard pre-survey, skill test, post-survey and follow-up."""
-    return attach(actor, cls, default_versions(cls.id), scope=scope)
+    """Attach the standard forms the class lacks: pre-survey (pre), skill test (pre),
+    post-survey (post), skill test (post) and follow-up (follow_up)."""
+    return attach_slots(actor, cls, default_slots(cls.id), scope=scope)
 
 
 def _area_ids(cls: TrainingClass) -> list[int]:
@@ -187,8 +275,9 @@ def _area_ids(cls: TrainingClass) -> list[int]:
 
 
 def candidate_versions(cls: TrainingClass, scope: Scope) -> list[InstrumentVersion]:
-    """Latest version of each class instrument usable in the class's area, visible to the
-    actor, that the class does not use yet: what may still be attached."""
+    """What may still be attached: the latest version of each class instrument usable in
+    the class's area and visible to the actor that the class does not use yet, and the
+    versions the class uses that still have a free moment (the skill test after class)."""
     query = (
         sa.select(InstrumentVersion)
         .join(Instrument, InstrumentVersion.instrument_id == Instrument.id)
@@ -200,27 +289,32 @@ def candidate_versions(cls: TrainingClass, scope: Scope) -> list[InstrumentVersi
             sa.or_(Instrument.locality_id.is_(None), Instrument.locality_id.in_(_area_ids(cls))),
             visible_condition(scope),
         )
-        .order_by(_kind_rank(), Instrument.key)
         .options(sa.orm.contains_eager(InstrumentVersion.instrument))
     )
-    return list(db.session.scalars(query))
+    forms = forms_of(cls.id)
+    taken = {(f.version_id, f.moment) for f in forms}
+    reusable = {
+        f.version_id: f.version
+        for f in forms
+        if any((f.version_id, m.value) not in taken for m in moments_of(f.version.instrument.kind))
+    }
+    found = list(db.session.scalars(query)) + list(reusable.values())
+    usual = [(v, default_moment(v.instrument.kind).value) for v in found]
+    return [v for v, _m in sorted(usual, key=lambda s: (_slot_order(s), s[0].instrument.key))]
 
 
 # ---------------------------------------------------------------- what the trainer watches
 
 
 def response_counts(class_id: int) -> dict[int, int]:
-    """``{class_form_id: number of responses}`` of a class, in one GROUP BY query."""
+    """``{class_form_id: number of responses}`` of a class, in one GROUP BY query; the two
+    sittings of the skill test (before and after the class) are counted apart."""
     rows = db.session.execute(
         sa.select(ClassForm.id, sa.func.count(Response.id))
         .select_from(ClassForm)
         .outerjoin(
             Response,
-            sa.and_(
-                Response.class_id == ClassForm.class_id,
-                Response.version_id == ClassForm.version_id,
-                Response.excluded.is_(False),
-            ),
+            sa.and_(Response.class_form_id == ClassForm.id, Response.excluded.is_(False)),
         )
         .where(ClassForm.class_id == class_id)
         .group_by(ClassForm.id)
@@ -235,11 +329,11 @@ class Learner:
     id: int
     full_name: str
     segment: str
-    done_version_ids: set[int] = field(default_factory=set)
+    done_form_ids: set[int] = field(default_factory=set)
 
 
 def learners(class_id: int) -> list[Learner]:
-    """Participants enrolled in the class with the forms each has sent."""
+    """Participants enrolled in the class with the class forms each has sent."""
     people = db.session.execute(
         sa.select(Participant.id, Participant.full_name, Participant.segment)
         .join(Enrolment, Enrolment.participant_id == Participant.id)
@@ -248,22 +342,23 @@ def learners(class_id: int) -> list[Learner]:
     ).all()
     result = {row.id: Learner(row.id, row.full_name, row.segment) for row in people}
     done = db.session.execute(
-        sa.select(Response.participant_id, Response.version_id)
-        .where(Response.class_id == class_id, Response.participant_id.is_not(None))
+        sa.select(Response.participant_id, Response.class_form_id)
+        .join(ClassForm, Response.class_form_id == ClassForm.id)
+        .where(ClassForm.class_id == class_id, Response.participant_id.is_not(None))
         .distinct()
     ).all()
-    for participant_id, version_id in done:
+    for participant_id, form_id in done:
         if participant_id in result:
-            result[participant_id].done_version_ids.add(version_id)
+            result[participant_id].done_form_ids.add(form_id)
     return list(result.values())
 
 
-def done_version_ids(participant_id: int, class_id: int) -> set[int]:
-    """Versions of the class's forms this participant has already sent."""
+def done_form_ids(participant_id: int, class_id: int) -> set[int]:
+    """Class forms (ids) of ``class_id`` this participant has already sent."""
     return set(
         db.session.scalars(
-            sa.select(Response.version_id).where(
-                Response.participant_id == participant_id, Response.class_id == class_id
-            )
+            sa.select(Response.class_form_id)
+            .join(ClassForm, Response.class_form_id == ClassForm.id)
+            .where(Response.participant_id == participant_id, ClassForm.class_id == class_id)
         )
     )

@@ -51,27 +51,19 @@ def by_submission_id(submission_id: str) -> Response | None:
 
 
 def previous_response(participant_id: int, form: ClassForm) -> Response | None:
-    """The response this person already sent to this form of the class, if any."""
+    """The response this person already sent to this class form, if any (the skill test
+    before and after the class are two class forms: one response each)."""
     return db.session.scalar(
         sa.select(Response)
-        .where(
-            Response.participant_id == participant_id,
-            Response.class_id == form.class_id,
-            Response.version_id == form.version_id,
-        )
+        .where(Response.participant_id == participant_id, Response.class_form_id == form.id)
         .order_by(Response.id)
         .limit(1)
     )
 
 
 def check_same_sender(response: Response, participant: Participant, form: ClassForm) -> Response:
-    """The stored response if it is this person's answer to this form; else a conflict."""
-    same = (response.participant_id, response.class_id, response.version_id) == (
-        participant.id,
-        form.class_id,
-        form.version_id,
-    )
-    if not same:
+    """The stored response if it is this person's answer to this class form; else a conflict."""
+    if (response.participant_id, response.class_form_id) != (participant.id, form.id):
         raise Conflict(_l("This form was already sent from another device. Please reload it."))
     return response
 
@@ -88,8 +80,9 @@ def store_submission(
 ) -> Stored:
     """Store the (already validated) ``answers`` once; return the response and whether it is new.
 
-    One response per person and form of a class: a second sending, with the same or a new
-    ``submission_id``, returns the first response's receipt.
+    One response per person and class form (not per version: the skill test is taken
+    before and after the class): a second sending to the same class form, with the same or
+    a new ``submission_id``, returns the first response's receipt.
     """
     existing = by_submission_id(submission_id)
     if existing is not None:
@@ -108,6 +101,9 @@ def store_submission(
             existing = by_submission_id(submission_id)
             if existing is not None:  # the same submission arrived twice at once
                 return Stored(check_same_sender(existing, participant, form), False)
+            earlier = previous_response(participant.id, form)
+            if earlier is not None:  # another sending of this person's form won the race
+                return Stored(earlier, False)
             continue  # the receipt code was taken: draw another
         freeze(form.version, now)  # answers exist: the version may no longer change
         db.session.flush()
@@ -124,6 +120,8 @@ def _build(form, participant, answers, submission_id, started_at, now) -> Respon
         receipt_code=new_receipt_code(),
         class_id=form.class_id,
         version_id=form.version_id,
+        class_form_id=form.id,
+        moment=form.moment,
         participant_id=participant.id,
         locality_id=_class_locality(form),
         started_at=started_at,

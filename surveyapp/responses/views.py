@@ -1,5 +1,6 @@
-"""The trainer's page of a class's forms: live counts, open/close, attaching forms, and
-the list of learners with the forms each has sent (never their phone)."""
+"""The trainer's page of a class's forms: live counts, open/close, attaching forms at a
+moment (the skill test before and after the class), and the list of learners with the
+forms each has sent (never their phone)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from wtforms import HiddenField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, InputRequired
 
+from surveyapp.errors import DomainError
 from surveyapp.extensions import db
 from surveyapp.instruments.i18n import current_language, tr
 from surveyapp.instruments.models import InstrumentVersion
 from surveyapp.models_base import utcnow
-from surveyapp.responses import bp, class_forms
+from surveyapp.responses import bp, class_forms, moments
 from surveyapp.responses.access import FORM_MANAGERS, managed_class_or_404
 from surveyapp.responses.models import ClassForm
 from surveyapp.security import roles_required, scope_for
@@ -32,7 +34,7 @@ KIND_LABELS = {
 
 @bp.context_processor
 def _template_helpers():
-    return {"tr": tr}
+    return {"tr": tr, **moments.template_helpers()}
 
 
 class ToggleForm(FlaskForm):
@@ -41,6 +43,12 @@ class ToggleForm(FlaskForm):
 
 class AttachForm(FlaskForm):
     version = SelectField(_l("Form to add"), coerce=int, validators=[InputRequired()])
+    moment = SelectField(
+        _l("When learners answer it"),
+        description=_l("A skill test is given twice: before and after the class."),
+        choices=moments.moment_choices(),
+        default="",
+    )
 
 
 class DefaultsForm(FlaskForm):
@@ -72,7 +80,7 @@ def _page(cls, attach_form=None, status=200):
         attach_form=attach_form or _attach_form(cls, scope_for()),
         toggle_form=ToggleForm(),
         defaults_form=DefaultsForm(),
-        missing_defaults=class_forms.missing_default_kinds(cls.id),
+        missing_defaults=class_forms.missing_defaults(cls.id),
         kind_labels=KIND_LABELS,
         locale=current_language(),
     ), status
@@ -104,7 +112,7 @@ def toggle(class_id: int, form_id: int):
         now=utcnow(),
     )
     db.session.commit()
-    title = tr(class_form.version.title or class_form.version.instrument.title, current_language())
+    title = moments.form_title(class_form, current_language())
     if is_open:
         flash(_("“%(form)s” is open: learners can answer it now.", form=title), "success")
     else:
@@ -121,7 +129,18 @@ def attach(class_id: int):
     if not form.validate_on_submit():
         return _page(cls, form, 400)
     version = db.session.get(InstrumentVersion, form.version.data)
-    class_forms.attach(current_user._get_current_object(), cls, [version], scope=scope)
+    try:
+        class_forms.attach(
+            current_user._get_current_object(),
+            cls,
+            [version],
+            scope=scope,
+            moment=form.moment.data or None,
+        )
+    except DomainError as error:
+        target = getattr(form, error.field or "", None)
+        (target.errors if target is not None else form.form_errors).append(str(error.message))
+        return _page(cls, form, 400)
     db.session.commit()
     flash(_("The form was added. Open it when learners should answer it."), "success")
     return redirect(url_for("responses.class_forms_page", class_id=cls.id))

@@ -182,7 +182,10 @@ def standard_versions() -> SimpleNamespace:
 
 
 def attach(cls, *versions, is_open=True) -> list[ClassForm]:
-    forms = [ClassForm(class_id=cls.id, version=v, is_open=is_open) for v in versions]
+    """Class forms of ``versions``: a version (at its kind's usual moment) or a
+    ``(version, moment)`` pair."""
+    pairs = [v if isinstance(v, tuple) else (v, None) for v in versions]
+    forms = [ClassForm(class_id=cls.id, version=v, moment=m, is_open=is_open) for v, m in pairs]
     db.session.add_all(forms)
     db.session.flush()
     return forms
@@ -267,10 +270,11 @@ def world(f):
     w.cls = make_class(f, campaign, mau_a, [w.trainer], title="Lớp AI xã Mậu A")
     w.cls_mcc = make_class(f, campaign, khao_mang, [w.trainer_mcc], title="Lớp AI Khao Mang")
     w.v = standard_versions()
+    # The skill test is taken twice: before the class and after it.
     w.forms = dict(
         zip(
-            ("pre", "skill", "post", "follow"),
-            attach(w.cls, w.v.pre, w.v.skill, w.v.post, w.v.follow),
+            ("pre", "skill", "post", "skill_post", "follow"),
+            attach(w.cls, w.v.pre, w.v.skill, w.v.post, (w.v.skill, "post"), w.v.follow),
             strict=True,
         )
     )

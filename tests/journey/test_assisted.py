@@ -125,3 +125,24 @@ def test_a_refusing_learner_leaves_nothing(world, as_user):
     response = client.post(base(world) + "/identify", data=identity(consent_evaluation="no"))
     assert response.status_code == 200 and "Back to the learners" in response.text
     assert db.session.scalar(sa.select(sa.func.count(Participant.id))) == 0
+
+
+def test_assisted_mode_names_both_sittings_of_the_skill_test(world, as_user):
+    for name in ("pre", "post"):
+        world.forms[name].is_open = False
+    db.session.flush()
+    client = as_user(world.trainer)
+    url = add_learner(client, world, full_name="Vàng Thị Chư")
+    assert url.endswith(f"/form/{world.forms['skill'].id}")
+    form = client.get(url)
+    assert "Form t-skill – before the class" in form.text
+    page2 = client.post(url, data=form_data(form.text, {"q1": "c", "q2": "no"}))
+    done = client.post(url, data=form_data(page2.text, {"q3": ["a"]}))
+    receipt = client.get(done.location).text
+    assert "Form t-skill – before the class" in receipt
+    assert f"/form/{world.forms['skill_post'].id}" in receipt  # next form for this learner
+    overview = client.get(base(world)).text
+    assert "Form t-skill – before the class ✓" in overview
+    assert f"/form/{world.forms['skill_post'].id}" in overview
+    moments = db.session.scalars(sa.select(Response.moment)).all()
+    assert moments == ["pre"]

@@ -93,11 +93,13 @@ def test_whole_journey(world, as_user):
     assert "3 of 4 points (75%)" in receipt and "Well done: you passed." in receipt
     assert "Correct answer: Option c" in receipt
     assert "Câu lệnh C nêu rõ vai trò" in receipt
-    assert "Your follow-up code" in receipt
+    assert "Form t-skill – before the class" in receipt
+    assert "Your follow-up code" not in receipt  # the class has not ended yet
     skill = db.session.scalar(sa.select(Response).where(Response.version_id == world.v.skill.id))
     assert skill.score == 3 and skill.max_score == 4 and skill.started_at is not None
+    assert skill.moment == "pre" and skill.class_form_id == world.forms["skill"].id
 
-    # Post-survey, then the follow-up code and link.
+    # Post-survey, the same skill test again after the class, then the follow-up code.
     done = fill(
         client,
         f"/c/{code}/form/{world.forms['post'].id}",
@@ -106,8 +108,17 @@ def test_whole_journey(world, as_user):
     receipt = client.get(done.location).text
     token = person.follow_up_token
     assert token in receipt and f'href="/f/{token}"' in receipt
+    done = fill(
+        client,
+        f"/c/{code}/form/{world.forms['skill_post'].id}",
+        {"q1": "c", "q2": "no"},
+        {"q3": ["a", "c"]},
+    )
+    receipt = client.get(done.location).text
+    assert "4 of 4 points (100%)" in receipt and "Form t-skill – after the class" in receipt
+    assert "Your follow-up code" in receipt
     landing = client.get(f"/c/{code}").text
-    assert landing.count("Sent ✓") == 3 and token in landing
+    assert landing.count("Sent ✓") == 4 and token in landing
 
     # Weeks later, on another phone: the follow-up link, no identification, first name only.
     later = as_user(None)
@@ -126,7 +137,8 @@ def test_whole_journey(world, as_user):
     assert again.status_code == 302 and "/receipt/" in again.location
     follow = db.session.scalar(sa.select(Response).where(Response.version_id == world.v.follow.id))
     assert follow.participant_id == person.id and follow.class_id == world.cls.id
-    assert db.session.scalar(sa.select(sa.func.count(Response.id))) == 4
+    assert follow.moment == "follow_up" and follow.class_form_id == world.forms["follow"].id
+    assert db.session.scalar(sa.select(sa.func.count(Response.id))) == 5
 
 
 def test_a_different_person_on_the_same_phone(world, as_user):
@@ -168,3 +180,44 @@ def test_vietnamese_is_the_default_language(world, app):
     text = app.test_client().get(f"/c/{world.cls.access_code}/identify").text
     assert "Dùng câu trả lời để đánh giá lớp học" in text
     assert "Nếu bạn không đồng ý, chúng tôi không lưu gì cả." in text
+
+
+def test_the_class_page_names_the_moment_of_the_skill_test(world, as_user):
+    text = as_user(None).get(f"/c/{world.cls.access_code}").text
+    assert "Form t-skill – before the class" in text
+    assert "Form t-skill – after the class" in text
+    assert "Form t-pre</strong>" in text  # a survey has one moment: no suffix
+
+
+def test_the_skill_test_after_the_class_is_not_blocked_by_the_one_before(world, as_user):
+    client = as_user(None)
+    code = world.cls.access_code
+    start(client, world)
+    before = f"/c/{code}/form/{world.forms['skill'].id}"
+    after = f"/c/{code}/form/{world.forms['skill_post'].id}"
+    fill(client, before, {"q1": "a", "q2": "yes"}, {"q3": ["b"]})
+    again = client.get(before)
+    assert "This form was already sent" in again.text
+    assert "Form t-skill – before the class" in again.text
+    page = client.get(after)
+    assert "Form t-skill – after the class" in page.text and "Page 1 of 2" in page.text
+    done = fill(client, after, {"q1": "c", "q2": "no"}, {"q3": ["a", "c"]})
+    assert done.status_code == 303
+    rows = db.session.execute(
+        sa.select(Response.moment, Response.score).order_by(Response.moment.desc())
+    ).all()
+    assert rows == [("pre", 0), ("post", 4)]
+    landing = client.get(f"/c/{code}").text
+    assert landing.count("Sent ✓") == 2
+
+
+def test_the_follow_up_link_opens_the_follow_up_form_of_the_class(world, as_user):
+    client = as_user(None)
+    start(client, world)
+    token = db.session.scalar(sa.select(Participant.follow_up_token))
+    page = as_user(None).get(f"/f/{token}")
+    assert page.status_code == 200 and "Form t-follow" in page.text
+    assert f'action="/f/{token}/form/{world.forms["follow"].id}"' in page.text
+    # Other forms of the class, open as they are, cannot be reached through the link.
+    for name in ("pre", "skill", "post", "skill_post"):
+        assert as_user(None).get(f"/f/{token}/form/{world.forms[name].id}").status_code == 404

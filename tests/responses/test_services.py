@@ -123,3 +123,55 @@ def test_a_taken_receipt_code_is_drawn_again(world, monkeypatch):
     second = store(world, person(world, "Trần Văn Minh")).response
     assert second.receipt_code == "NEWCODE"
     assert db.session.scalar(sa.select(sa.func.count(Response.id))) == 2
+
+
+def test_the_skill_test_before_and_after_the_class_are_two_scored_responses(world):
+    who = person(world)
+    before = store(world, who, answers={"q1": "a", "q2": "yes", "q3": ["b"]}).response
+    after = store(world, who, form="skill_post").response
+    assert before.id != after.id and before.receipt_code != after.receipt_code
+    rows = db.session.execute(
+        sa.select(Response.moment, Response.class_form_id, Response.version_id, Response.score)
+        .where(Response.participant_id == who.id)
+        .order_by(Response.moment)
+    ).all()
+    assert rows == [
+        ("post", world.forms["skill_post"].id, world.v.skill.id, Decimal("2.00")),
+        ("pre", world.forms["skill"].id, world.v.skill.id, Decimal("0.00")),
+    ]
+    assert before.max_score == after.max_score == Decimal("4.00")
+
+
+def test_one_response_per_person_and_class_form(world):
+    who = person(world)
+    first = store(world, who, form="skill_post")
+    again = store(world, who, form="skill_post", answers={"q1": "a", "q2": "no", "q3": ["d"]})
+    assert not again.created and again.response.id == first.response.id
+    assert store(world, who).created  # the test before the class is another class form
+    assert store(world, person(world, "Trần Văn Minh"), form="skill_post").created
+    assert db.session.scalar(sa.select(sa.func.count(Response.id))) == 3
+
+
+def test_a_submission_id_of_the_other_moment_is_a_conflict(world):
+    who = person(world)
+    sid = str(uuid.uuid4())
+    store(world, who, sid=sid)
+    with pytest.raises(services.Conflict):
+        store(world, who, form="skill_post", sid=sid)
+
+
+def test_two_sendings_of_one_form_at_once_store_one_response(world, monkeypatch):
+    """Two submission ids for the same class form race: the unique constraint keeps one."""
+    who = person(world)
+    first = store(world, who, form="skill_post")
+    real = services.previous_response
+    calls = []
+
+    def blind_once(*args):
+        calls.append(args)
+        return None if len(calls) == 1 else real(*args)
+
+    monkeypatch.setattr(services, "previous_response", blind_once)
+    again = store(world, who, form="skill_post")
+    assert not again.created and again.response.id == first.response.id
+    assert db.session.scalar(sa.select(sa.func.count(Response.id))) == 1

@@ -1,12 +1,19 @@
 """The trainer's forms page of a class: who may see and change it, counts, no phones."""
 
+import re
+import uuid
+from datetime import UTC, datetime
+
 import pytest
 import sqlalchemy as sa
 
 from surveyapp.extensions import db
 from surveyapp.participants import services as participants
+from surveyapp.responses import services
 from surveyapp.responses.models import ClassForm
-from tests.journey.helpers import make_instrument
+from tests.journey.helpers import attach, make_class, make_instrument
+
+NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 
 
 def page(w):
@@ -124,3 +131,73 @@ def test_csrf_is_checked(app, world, as_user):
         assert client.post(url, data={"open": "0"}).status_code == 400
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_attach_the_skill_test_after_the_class(f, world, as_user):
+    cls = make_class(f, world.campaign, world.mau_a, [world.trainer], title="Lớp Văn Yên")
+    attach(cls, world.v.skill)
+    client = as_user(world.trainer)
+    text = client.get(f"/classes/{cls.id}/forms").text
+    assert "When learners answer it" in text and "After the class" in text
+    assert f'<option value="{world.v.skill.id}">' in text  # the same version, once more
+    url = f"/classes/{cls.id}/forms/attach"
+    refused = client.post(url, data={"version": str(world.v.skill.id), "moment": "pre"})
+    assert refused.status_code == 400
+    assert "The class already has this form at this moment." in refused.text
+    assert 'selected value="pre"' in refused.text or 'value="pre" selected' in refused.text
+    data = {"version": str(world.v.skill.id), "moment": "post"}
+    assert client.post(url, data=data).status_code == 302
+    rows = db.session.execute(
+        sa.select(ClassForm.version_id, ClassForm.moment)
+        .where(ClassForm.class_id == cls.id)
+        .order_by(ClassForm.id)
+    ).all()
+    assert rows == [(world.v.skill.id, "pre"), (world.v.skill.id, "post")]
+    assert client.post(url, data=data).status_code == 400  # no longer offered
+    wrong = client.post(url, data={"version": str(world.v.pre.id), "moment": "zz"})
+    assert wrong.status_code == 400
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(ClassForm.id)).where(ClassForm.class_id == cls.id)
+        )
+        == 2
+    )
+
+
+def rows_of(html: str) -> list[str]:
+    return re.findall(r"<tr>(.*?)</tr>", html, re.S)
+
+
+def test_the_page_counts_each_moment_apart(world, as_user):
+    def send(name, form):
+        fields = participants.IdentityFields(
+            full_name=name, birth_year=1990, gender="male", segment="resident", locality=world.mau_a
+        )
+        who = participants.identify(
+            world.cls, fields, evaluation_consent=True, secret="s", now=world.campaign.created_at
+        )
+        services.store_submission(
+            world.forms[form], who, {}, submission_id=str(uuid.uuid4()), started_at=None, now=NOW
+        )
+        return who
+
+    lan = send("Nguyễn Thị Lan", "skill")
+    services.store_submission(
+        world.forms["skill_post"],
+        lan,
+        {},
+        submission_id=str(uuid.uuid4()),
+        started_at=None,
+        now=NOW,
+    )
+    send("Trần Văn Minh", "skill_post")
+    text = as_user(world.trainer).get(page(world)).text
+    rows = rows_of(text)
+    before = next(r for r in rows if "Form t-skill – before the class" in r)
+    after = next(r for r in rows if "Form t-skill – after the class" in r)
+    assert '<td class="num">1</td>' in before and "Before the class" in before
+    assert '<td class="num">2</td>' in after and "After the class" in after
+    assert "Skill test – before the class</th>" in text
+    assert "Skill test – after the class</th>" in text
+    minh = next(r for r in rows if "Trần Văn Minh" in r)
+    assert minh.count("✓") == 1

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 0b400cdbc2de
+Revision ID: 5b5dc2a52b7f
 Revises: 
-Create Date: 2026-11-26 03:55:45.575696
+Create Date: 2026-11-26 04:09:31.358025
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0b400cdbc2de'
+revision = '5b5dc2a52b7f'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -292,13 +292,15 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('class_id', sa.Integer(), nullable=False),
     sa.Column('version_id', sa.Integer(), nullable=False),
+    sa.Column('moment', sa.String(length=12), nullable=False),
     sa.Column('is_open', sa.Boolean(), nullable=False),
     sa.Column('opened_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.CheckConstraint("moment IN ('pre', 'post', 'follow_up')", name=op.f('ck_class_form_moment')),
     sa.ForeignKeyConstraint(['class_id'], ['training_class.id'], name=op.f('fk_class_form_class_id_training_class'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['version_id'], ['instrument_version.id'], name=op.f('fk_class_form_version_id_instrument_version')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_class_form')),
-    sa.UniqueConstraint('class_id', 'version_id', name=op.f('uq_class_form_class_id_version_id'))
+    sa.UniqueConstraint('class_id', 'version_id', 'moment', name=op.f('uq_class_form_class_id_version_id_moment'))
     )
     with op.batch_alter_table('class_form', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_class_form_class_id'), ['class_id'], unique=False)
@@ -362,6 +364,8 @@ def upgrade():
     sa.Column('receipt_code', sa.String(length=12), nullable=False),
     sa.Column('class_id', sa.Integer(), nullable=True),
     sa.Column('version_id', sa.Integer(), nullable=False),
+    sa.Column('class_form_id', sa.Integer(), nullable=True),
+    sa.Column('moment', sa.String(length=12), nullable=False),
     sa.Column('participant_id', sa.Integer(), nullable=True),
     sa.Column('locality_id', sa.Integer(), nullable=True),
     sa.Column('started_at', sa.DateTime(timezone=True), nullable=True),
@@ -375,15 +379,18 @@ def upgrade():
     sa.Column('exclusion_note', sa.String(length=500), nullable=False),
     sa.Column('flags', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['assisted_by_id'], ['user_account.id'], name=op.f('fk_response_assisted_by_id_user_account'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['class_form_id'], ['class_form.id'], name=op.f('fk_response_class_form_id_class_form'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['class_id'], ['training_class.id'], name=op.f('fk_response_class_id_training_class'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['locality_id'], ['locality.id'], name=op.f('fk_response_locality_id_locality')),
     sa.ForeignKeyConstraint(['participant_id'], ['participant.id'], name=op.f('fk_response_participant_id_participant'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['version_id'], ['instrument_version.id'], name=op.f('fk_response_version_id_instrument_version')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_response')),
+    sa.UniqueConstraint('class_form_id', 'participant_id', name=op.f('uq_response_class_form_id_participant_id')),
     sa.UniqueConstraint('receipt_code', name=op.f('uq_response_receipt_code')),
     sa.UniqueConstraint('submission_id', name=op.f('uq_response_submission_id'))
     )
     with op.batch_alter_table('response', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_response_class_form_id'), ['class_form_id'], unique=False)
         batch_op.create_index('ix_response_class_version', ['class_id', 'version_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_response_locality_id'), ['locality_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_response_participant_id'), ['participant_id'], unique=False)
@@ -416,6 +423,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_response_participant_id'))
         batch_op.drop_index(batch_op.f('ix_response_locality_id'))
         batch_op.drop_index('ix_response_class_version')
+        batch_op.drop_index(batch_op.f('ix_response_class_form_id'))
 
     op.drop_table('response')
     with op.batch_alter_table('instrument_item', schema=None) as batch_op:
