@@ -102,6 +102,14 @@ def _transaction(app):
 
 
 @pytest.fixture
+def vietnamese_default(app):
+    """The product's own language order (Vietnamese first) for tests that check it."""
+    app.config["LANGUAGES"] = ("vi", "en")
+    yield
+    app.config["LANGUAGES"] = ("en", "vi")
+
+
+@pytest.fixture
 def ctx(app):
     with app.app_context():
         yield

@@ -431,7 +431,7 @@ def test_render_page_shows_sections_when_they_change(macros):
     assert "Bạn dùng AI thường xuyên?" in html  # no English label: falls back to Vietnamese
 
 
-def test_render_page_uses_the_request_language_by_default(app):
+def test_render_page_uses_the_request_language_by_default(app, vietnamese_default):
     with app.test_request_context("/"):
         module = app.jinja_env.get_template("instruments/_items.html").module
         html = str(module.render_page(survey()[:1]))

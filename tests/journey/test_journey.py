@@ -176,7 +176,7 @@ def test_follow_up_link_waits_until_the_form_is_open(world, as_user):
     assert entered.status_code == 302 and entered.location.endswith(f"/f/{token}")
 
 
-def test_vietnamese_is_the_default_language(world, app):
+def test_vietnamese_is_the_default_language(world, app, vietnamese_default):
     text = app.test_client().get(f"/c/{world.cls.access_code}/identify").text
     assert "Dùng câu trả lời để đánh giá lớp học" in text
     assert "Nếu bạn không đồng ý, chúng tôi không lưu gì cả." in text
