@@ -58,10 +58,7 @@ def read_rows(
     ``filename`` decides the format (``.xlsx`` or CSV). Raises ``TableError`` when the
     file cannot be read or lacks a ``required`` column.
     """
-    if filename.lower().endswith(".xlsx"):
-        rows = _xlsx_rows(stream)
-    else:
-        rows = _csv_rows(stream)
+    rows = _xlsx_rows(stream) if filename.lower().endswith(".xlsx") else _csv_rows(stream)
     try:
         header = next(rows)
     except StopIteration:

@@ -10,7 +10,14 @@ from werkzeug.routing import Rule
 
 from surveyapp import create_app
 
-DUMMY = {"int": 1, "integer": 1, "default": "x", "string": "x", "path": "x", "uuid": "00000000-0000-0000-0000-000000000000"}
+DUMMY = {
+    "int": 1,
+    "integer": 1,
+    "default": "x",
+    "string": "x",
+    "path": "x",
+    "uuid": "00000000-0000-0000-0000-000000000000",
+}
 ROLES = ("admin", "coordinator", "trainer", "judge", "evaluator")
 
 

@@ -25,8 +25,12 @@ def test_every_string_has_a_vietnamese_translation():
     translated = {
         (m.id[0] if isinstance(m.id, tuple) else m.id)
         for m in catalog
-        if m.id and m.string and (all(m.string) if isinstance(m.string, tuple) else True)
+        if m.id
+        and m.string
+        and (all(m.string) if isinstance(m.string, tuple) else True)
         and not m.fuzzy
     }
     missing = sorted(_extracted() - translated)
-    assert missing == [], f"{len(missing)} strings lack a Vietnamese translation, e.g. {missing[:10]}"
+    assert missing == [], (
+        f"{len(missing)} strings lack a Vietnamese translation, e.g. {missing[:10]}"
+    )

@@ -38,24 +38,41 @@ def sibling_world(f):
     db.session.flush()
     form = ClassForm(class_id=cls.id, version_id=version.id, moment="pre", is_open=True)
     person = Participant(
-        public_id="PB0001", full_name="Lò Thị Mai", segment="resident", locality_id=b.id,
-        identity_key="k" * 64, follow_up_token="t" * 32,
+        public_id="PB0001",
+        full_name="Lò Thị Mai",
+        segment="resident",
+        locality_id=b.id,
+        identity_key="k" * 64,
+        follow_up_token="t" * 32,
     )
     db.session.add_all([form, person])
     db.session.flush()
     db.session.add(Enrolment(participant_id=person.id, class_id=cls.id))
     response = Response(
-        submission_id="s-b-1", receipt_code="RBBBBB1", class_id=cls.id, version_id=version.id,
-        class_form_id=form.id, moment="pre", participant_id=person.id, locality_id=b.id,
+        submission_id="s-b-1",
+        receipt_code="RBBBBB1",
+        class_id=cls.id,
+        version_id=version.id,
+        class_form_id=form.id,
+        moment="pre",
+        participant_id=person.id,
+        locality_id=b.id,
         score=Decimal(0),
     )
     db.session.add(response)
     owner = f.user(role="trainer", locality=b)
     db.session.flush()
     values = {
-        "campaign_id": campaign.id, "class_id": cls.id, "item_id": member.id,
-        "user_id": owner.id, "locality_id": b.id, "instrument_id": instrument.id,
-        "number": 1, "item_key": "q1", "form_id": form.id, "participant_id": person.id,
+        "campaign_id": campaign.id,
+        "class_id": cls.id,
+        "item_id": member.id,
+        "user_id": owner.id,
+        "locality_id": b.id,
+        "instrument_id": instrument.id,
+        "number": 1,
+        "item_key": "q1",
+        "form_id": form.id,
+        "participant_id": person.id,
         "receipt": "RBBBBB1",
     }
     return a, values, material.id

@@ -9,7 +9,10 @@ from surveyapp.tabular import TableError, read_rows
 def test_csv_with_bom_semicolons_and_vietnamese(ctx):
     data = "\ufeffCode;Name\n15;Yên Bái\n\n16;Mù Cang Chải\n".encode()
     rows = list(read_rows(io.BytesIO(data), "x.csv", ("code", "name")))
-    assert rows == [(2, {"code": "15", "name": "Yên Bái"}), (4, {"code": "16", "name": "Mù Cang Chải"})]
+    assert rows == [
+        (2, {"code": "15", "name": "Yên Bái"}),
+        (4, {"code": "16", "name": "Mù Cang Chải"}),
+    ]
 
 
 def test_xlsx_numbers_become_text(ctx):

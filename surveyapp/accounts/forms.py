@@ -16,7 +16,9 @@ class LoginForm(FlaskForm):
 
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[InputRequired()])
-    password = PasswordField(_l("New password"), validators=[InputRequired(), Length(min=8, max=200)])
+    password = PasswordField(
+        _l("New password"), validators=[InputRequired(), Length(min=8, max=200)]
+    )
     confirm = PasswordField(
         _l("Repeat the new password"),
         validators=[InputRequired(), EqualTo("password", message=_l("The passwords differ."))],
@@ -30,7 +32,9 @@ class UserForm(FlaskForm):
     scheme = SelectField(_l("Administrative scheme"), validate_choice=True)
     locality_code = StringField(
         _l("Locality code (scope)"),
-        description=_l("Official code of the province, district or commune; empty for administrators."),
+        description=_l(
+            "Official code of the province, district or commune; empty for administrators."
+        ),
         validators=[Optional(), Length(max=20)],
     )
     active = BooleanField(_l("Active"), default=True)

@@ -40,7 +40,10 @@ def authenticate(
         raise wrong
     if user.locked_until is not None and _aware(user.locked_until) > now:
         raise DomainError(
-            _l("Too many failed attempts. Try again after %(minutes)s minutes.", minutes=lock_minutes)
+            _l(
+                "Too many failed attempts. Try again after %(minutes)s minutes.",
+                minutes=lock_minutes,
+            )
         )
     if not user.check_password(password):
         user.failed_logins += 1
@@ -102,7 +105,9 @@ def create_user(
     if role not in set(Role):
         raise DomainError(_l("Unknown role."), field="role")
     if role != Role.ADMIN and locality is None:
-        raise DomainError(_l("Every user except administrators needs a locality."), field="locality")
+        raise DomainError(
+            _l("Every user except administrators needs a locality."), field="locality"
+        )
     _check_actor_may_manage(actor, role, locality, scope)
     if find_user(email) is not None:
         raise DomainError(_l("A user with this e-mail already exists."), field="email")
@@ -119,7 +124,9 @@ def update_user(
     actor: User, user: User, *, name: str, role: str, locality: Locality | None, active: bool, scope
 ) -> None:
     if role != Role.ADMIN and locality is None:
-        raise DomainError(_l("Every user except administrators needs a locality."), field="locality")
+        raise DomainError(
+            _l("Every user except administrators needs a locality."), field="locality"
+        )
     _check_actor_may_manage(actor, role, locality, scope)
     if actor.id == user.id and (not active or role != user.role):
         raise DomainError(_l("You cannot deactivate yourself or change your own role."))

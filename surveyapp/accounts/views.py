@@ -16,7 +16,14 @@ from surveyapp.errors import DomainError
 from surveyapp.extensions import db
 from surveyapp.localities.lookup import find_locality, scheme_choices
 from surveyapp.localities.models import Locality
-from surveyapp.security import ALL_ROLES, MANAGERS, is_safe_redirect, public, roles_required, scope_for
+from surveyapp.security import (
+    ALL_ROLES,
+    MANAGERS,
+    is_safe_redirect,
+    public,
+    roles_required,
+    scope_for,
+)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -60,7 +67,9 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user._get_current_object(), form.current_password.data, form.password.data)
+            services.change_password(
+                current_user._get_current_object(), form.current_password.data, form.password.data
+            )
         except DomainError as error:
             getattr(form, error.field or "current_password").errors.append(str(error.message))
         else:
@@ -129,7 +138,9 @@ def _save_user(form: UserForm, user: User | None):
                 scope=scope,
             )
             if form.password.data:
-                services.reset_password(current_user._get_current_object(), user, form.password.data)
+                services.reset_password(
+                    current_user._get_current_object(), user, form.password.data
+                )
     except DomainError as error:
         field = getattr(form, error.field, None) if error.field else None
         if error.field == "locality":

@@ -45,11 +45,16 @@ def test_lock_expires(f):
     now = datetime.now(UTC)
     user.locked_until = now + timedelta(minutes=5)
     with pytest.raises(DomainError):
-        services.authenticate("x@example.vn", "password123", now=now, max_failures=3, lock_minutes=5)
+        services.authenticate(
+            "x@example.vn", "password123", now=now, max_failures=3, lock_minutes=5
+        )
     later = now + timedelta(minutes=6)
-    assert services.authenticate(
-        "x@example.vn", "password123", now=later, max_failures=3, lock_minutes=5
-    ) is user
+    assert (
+        services.authenticate(
+            "x@example.vn", "password123", now=later, max_failures=3, lock_minutes=5
+        )
+        is user
+    )
 
 
 def test_inactive_user_cannot_log_in(client, f):
@@ -73,7 +78,9 @@ def test_inactive_user_cannot_log_in(client, f):
 def test_next_redirect_stays_on_site(client, f, target, expected):
     f.user(role="admin", email="adm@example.vn")
     page = client.post(
-        "/login", query_string={"next": target}, data={"email": "adm@example.vn", "password": "password123"}
+        "/login",
+        query_string={"next": target},
+        data={"email": "adm@example.vn", "password": "password123"},
     )
     assert page.status_code == 302
     assert page.location.removeprefix("http://localhost") == expected
@@ -91,7 +98,11 @@ def test_change_password_ends_other_sessions(app, f, login):
     first, second = login(user), login(user)
     page = first.post(
         "/account/password",
-        data={"current_password": "password123", "password": "new-password-1", "confirm": "new-password-1"},
+        data={
+            "current_password": "password123",
+            "password": "new-password-1",
+            "confirm": "new-password-1",
+        },
     )
     assert page.status_code == 302
     assert first.get("/home").status_code == 200
@@ -102,11 +113,16 @@ def test_change_password_errors(login, f):
     client = login(f.user())
     bad = client.post(
         "/account/password",
-        data={"current_password": "wrong-one", "password": "new-password-1", "confirm": "new-password-1"},
+        data={
+            "current_password": "wrong-one",
+            "password": "new-password-1",
+            "confirm": "new-password-1",
+        },
     )
     assert bad.status_code == 400
     short = client.post(
-        "/account/password", data={"current_password": "password123", "password": "x", "confirm": "x"}
+        "/account/password",
+        data={"current_password": "password123", "password": "x", "confirm": "x"},
     )
     assert short.status_code == 400
 
