@@ -5,10 +5,13 @@ They add and flush but never commit; the test's transaction is rolled back after
 
 from __future__ import annotations
 
+import functools
 import itertools
+import secrets
 from datetime import date
 
 import sqlalchemy as sa
+from werkzeug.security import generate_password_hash
 
 from surveyapp.accounts.models import User
 from surveyapp.campaigns.models import Campaign
@@ -17,6 +20,12 @@ from surveyapp.extensions import db
 from surveyapp.localities.models import Locality, LocalityScheme
 
 _seq = itertools.count(1)
+
+
+@functools.cache
+def _password_hash(password: str) -> str:
+    """Hashing is deliberately slow; tests reuse one hash per password."""
+    return generate_password_hash(password)
 
 
 class Factories:
@@ -59,7 +68,8 @@ class Factories:
         n = next(_seq)
         user = User(email=email or f"user{n}@example.vn", name=f"Người dùng {n}", role=role)
         user.locality = locality
-        user.set_password(password)
+        user.password_hash = _password_hash(password)
+        user.session_token = secrets.token_hex(16)
         db.session.add(user)
         db.session.flush()
         return user
