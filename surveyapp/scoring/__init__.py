@@ -1,0 +1,1 @@
+"""Scoring: pure computations over plain data (item statistics, reliability, learning gains)."""
