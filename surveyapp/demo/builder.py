@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -17,15 +18,19 @@ from surveyapp.campaigns.models import Campaign, CoreMember, Material, Populatio
 from surveyapp.classes.models import TrainingClass
 from surveyapp.demo import current, pilot
 from surveyapp.demo.common import DemoContext
+from surveyapp.demo.responses import ResponsesSummary, build_demo_responses
 from surveyapp.demo.users import create_demo_users
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db
+from surveyapp.instruments.imports import load_defaults
 from surveyapp.localities.lookup import find_locality
 from surveyapp.localities.models import Locality
 from surveyapp.localities.vietnam_provinces import import_vietnam_provinces
 
 DEMO_SEED = 2024
 PROVINCE_CODE = "15"  # Yên Bái in the 2024 scheme, Lào Cai (which took it in) in 2025
+# The default instruments are dated as if made for the pilot, before its first class.
+INSTRUMENTS_DATE = datetime(2024, 3, 1, 8, 0, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,7 @@ class DemoSummary:
     imported_schemes: tuple[str, ...]
     users: int
     campaigns: tuple[CampaignCounts, ...]
+    responses: ResponsesSummary | None = None
 
     def lines(self) -> list[str]:
         out = []
@@ -55,6 +61,8 @@ class DemoSummary:
                 f"{c.name} [{c.root}]: {c.core_members} core members, {c.classes} classes, "
                 f"{c.materials} materials, {c.targets} targets, {c.populations} populations."
             )
+        if self.responses is not None:
+            out.extend(f"Answers in {line}" for line in self.responses.lines())
         return out
 
 
@@ -80,16 +88,22 @@ def _province_present(scheme: str) -> bool:
     return db.session.scalar(child) is not None
 
 
-def build_demo(*, seed: int = DEMO_SEED) -> DemoSummary:
-    """Add the demo to the session (flush, no commit). Refuses when campaigns exist."""
+def build_demo(*, seed: int = DEMO_SEED, scale: float = 1.0) -> DemoSummary:
+    """Add the demo to the session (flush, no commit). Refuses when campaigns exist.
+
+    ``scale`` multiplies the number of learners (and so of answers) in the classes.
+    """
     if any_campaign():
         raise DomainError(_("The demo can only be loaded into a database without campaigns."))
     imported = ensure_localities()
+    load_defaults(now=INSTRUMENTS_DATE)
     ctx = DemoContext(random.Random(seed))
     users = create_demo_users()
     trainers = [users["trainer"], users["trainer2"]]
     campaigns = (pilot.build_pilot(ctx, trainers), current.build_current(ctx, trainers))
-    return DemoSummary(imported, len(users), tuple(count_campaign(c) for c in campaigns))
+    answers = build_demo_responses(seed=seed, scale=scale)
+    counts = tuple(count_campaign(c) for c in campaigns)
+    return DemoSummary(imported, len(users), counts, answers)
 
 
 def count_campaign(campaign: Campaign) -> CampaignCounts:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import click
 from flask.cli import AppGroup
 
@@ -19,8 +21,16 @@ demo_cli = AppGroup("demo", help="Demo data.")
     is_flag=True,
     help="Succeed without doing anything when the database already holds campaigns.",
 )
-def load(if_empty: bool) -> None:
-    """Load the demo: the 2024 Yên Bái pilot, the current Lào Cai campaign and demo log-ins.
+@click.option(
+    "--scale",
+    type=click.FloatRange(0, 10),
+    default=1.0,
+    show_default=True,
+    help="Multiply the number of learners and answers (1 = the pilot's 2,500 learners).",
+)
+def load(if_empty: bool, scale: float) -> None:
+    """Load the demo: the 2024 Yên Bái pilot and the current Lào Cai campaign with their
+    learners and answers, and demo log-ins.
 
     Only into a database without campaigns; the localities it needs are imported first.
     """
@@ -32,13 +42,14 @@ def load(if_empty: bool) -> None:
             "The database already holds campaigns; the demo is only loaded into an empty "
             "database. (`--if-empty` skips this quietly.)"
         )
+    started = time.perf_counter()
     try:
-        summary = build_demo()
+        summary = build_demo(scale=scale)
     except DomainError as error:
         db.session.rollback()
         raise click.ClickException(str(error.message)) from error
     db.session.commit()
-    click.echo("Demo loaded.")
+    click.echo(f"Demo loaded in {time.perf_counter() - started:.1f} s.")
     for line in summary.lines():
         click.echo(f"  {line}")
 

@@ -11,7 +11,7 @@ from surveyapp.extensions import db
 
 
 def test_load_if_empty_loads_once(runner):
-    first = runner.invoke(args=["demo", "load", "--if-empty"])
+    first = runner.invoke(args=["demo", "load", "--if-empty", "--scale", "0.02"])
     assert first.exit_code == 0, first.output
     assert "Demo loaded" in first.output and "151 core members" in first.output
     assert "Tỉnh Yên Bái" in first.output and "Tỉnh Lào Cai" in first.output
@@ -36,7 +36,7 @@ def test_logins_before_loading_prints_a_note(runner):
 def test_the_demo_is_the_same_every_time(ctx):
     def fingerprint():
         savepoint = db.session.begin_nested()
-        build_demo()
+        build_demo(scale=0.02)
         codes = db.session.scalars(sa.select(TrainingClass.access_code).order_by("id")).all()
         names = db.session.scalars(sa.select(CoreMember.full_name).order_by("id")).all()
         savepoint.rollback()

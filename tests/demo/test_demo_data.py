@@ -43,7 +43,7 @@ def _demo(app):
         original = db.session
         db.session = _session_on(connection)
         try:
-            build_demo()
+            build_demo(scale=0.05)
             db.session.commit()  # releases the savepoint; the outer transaction stays open
             db.session.remove()
             yield connection
@@ -255,7 +255,7 @@ def test_vietnamese_names_survive():
 
 def test_building_again_is_refused():
     with pytest.raises(DomainError):
-        build_demo()
+        build_demo(scale=0.02)
 
 
 def test_load_refuses_a_database_with_campaigns_and_if_empty_skips_it(runner):
