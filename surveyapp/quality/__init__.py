@@ -1,0 +1,1 @@
+"""Data quality: pure checks that flag responses and people that look unreliable."""
