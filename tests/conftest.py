@@ -151,3 +151,19 @@ def login(app):
         return client
 
     return _login
+
+
+@pytest.fixture
+def as_user(app):
+    """A client logged in as ``user`` (None: anonymous), in ``lang`` (English by default)."""
+
+    def _as(user, lang: str = "en"):
+        client = app.test_client()
+        with client.session_transaction() as session:
+            session["lang"] = lang
+            if user is not None:
+                session["_user_id"] = user.get_id()
+                session["_fresh"] = True
+        return client
+
+    return _as

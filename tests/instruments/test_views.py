@@ -59,22 +59,6 @@ def w(f):
     return w
 
 
-@pytest.fixture
-def as_user(app):
-    """A client logged in as ``user`` (None: anonymous), in English."""
-
-    def _as(user, lang="en"):
-        client = app.test_client()
-        with client.session_transaction() as session:
-            session["lang"] = lang
-            if user is not None:
-                session["_user_id"] = user.get_id()
-                session["_fresh"] = True
-        return client
-
-    return _as
-
-
 def vurl(version, suffix=""):
     return f"/instruments/{version.instrument_id}/versions/{version.number}{suffix}"
 

@@ -279,19 +279,3 @@ def world(f):
         )
     )
     return w
-
-
-@pytest.fixture
-def as_user(app):
-    """A client logged in as ``user`` (None: anonymous), in English."""
-
-    def _as(user: User | None, lang: str = "en"):
-        client = app.test_client()
-        with client.session_transaction() as session:
-            session["lang"] = lang
-            if user is not None:
-                session["_user_id"] = user.get_id()
-                session["_fresh"] = True
-        return client
-
-    return _as

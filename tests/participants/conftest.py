@@ -1,3 +1,3 @@
 """Fixtures shared by the journey, participant and response tests."""
 
-from tests.journey.helpers import as_user, world  # noqa: F401
+from tests.journey.helpers import world  # noqa: F401
