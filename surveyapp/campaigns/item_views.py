@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from surveyapp.campaigns import bp, queries, services
+from surveyapp.campaigns import bp, items, queries, services
 from surveyapp.campaigns.forms import LocalityFilterForm, MaterialForm, MemberForm
 from surveyapp.campaigns.models import CoreMember, Material
 from surveyapp.campaigns.view_helpers import PER_PAGE, campaign_or_404, handle, may_manage_here
@@ -19,8 +19,8 @@ from surveyapp.extensions import db
 from surveyapp.security import MANAGERS, STAFF, roles_required, scope_for
 
 
-def _member_fields(form: MemberForm, campaign) -> services.MemberFields:
-    return services.MemberFields(
+def _member_fields(form: MemberForm, campaign) -> items.MemberFields:
+    return items.MemberFields(
         locality=services.find_campaign_locality(campaign, form.locality_code.data),
         full_name=form.full_name.data,
         organisation=form.organisation.data or "",
@@ -30,8 +30,8 @@ def _member_fields(form: MemberForm, campaign) -> services.MemberFields:
     )
 
 
-def _material_fields(form: MaterialForm, campaign) -> services.MaterialFields:
-    return services.MaterialFields(
+def _material_fields(form: MaterialForm, campaign) -> items.MaterialFields:
+    return items.MaterialFields(
         locality=services.find_campaign_locality(campaign, form.locality_code.data),
         title=form.title.data,
         kind=form.kind.data,
@@ -58,8 +58,8 @@ MEMBERS = ItemKind(
     CoreMember,
     MemberForm,
     _member_fields,
-    services.save_member,
-    services.delete_member,
+    items.save_member,
+    items.delete_member,
     _l("The core member was saved."),
     _l("The core member was deleted."),
 )
@@ -68,8 +68,8 @@ MATERIALS = ItemKind(
     Material,
     MaterialForm,
     _material_fields,
-    services.save_material,
-    services.delete_material,
+    items.save_material,
+    items.delete_material,
     _l("The material was saved."),
     _l("The material was deleted."),
 )

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -22,7 +21,6 @@ from surveyapp.campaigns.models import (
     CampaignStatus,
     CoreMember,
     Material,
-    MaterialKind,
     Metric,
     Population,
     Segment,
@@ -296,114 +294,3 @@ def set_populations(actor, scope, campaign: Campaign, locality, values: dict) ->
         changed += outcome != "unchanged"
     db.session.flush()
     return changed
-
-
-# --- core members and materials ------------------------------------------------------
-
-
-@dataclass
-class MemberFields:
-    locality: Locality | None
-    full_name: str
-    joined_on: date
-    segment: str = Segment.OFFICIAL
-    organisation: str = ""
-    position: str = ""
-
-
-@dataclass
-class MaterialFields:
-    locality: Locality | None
-    title: str
-    published_on: date
-    kind: str = MaterialKind.DOCUMENT
-    url: str = ""
-    description: str = ""
-
-
-def _check_member(fields: MemberFields) -> None:
-    if not fields.full_name.strip():
-        raise DomainError(_l("Enter the full name."), field="full_name")
-    if fields.segment not in set(Segment):
-        raise DomainError(_l("Unknown segment."), field="segment")
-
-
-def _check_material(fields: MaterialFields) -> None:
-    if not fields.title.strip():
-        raise DomainError(_l("Enter the title."), field="title")
-    if fields.kind not in set(MaterialKind):
-        raise DomainError(_l("Unknown kind of material."), field="kind")
-    url = fields.url.strip()
-    if url:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise DomainError(_l("Enter a web address starting with https://"), field="url")
-    elif fields.kind in (MaterialKind.VIDEO, MaterialKind.LINK):
-        raise DomainError(_l("A video or a link needs a web address."), field="url")
-
-
-def save_member(actor, scope, campaign: Campaign, fields: MemberFields, member=None) -> CoreMember:
-    """Create a core member (``member`` None) or change one; both ends must be in scope."""
-    if member is not None:
-        check_may_manage(actor, scope, member.locality)
-    check_campaign_locality(actor, scope, campaign, fields.locality)
-    _check_member(fields)
-    if member is None:
-        member = CoreMember(campaign_id=campaign.id)
-        db.session.add(member)
-    member.locality, member.locality_id = fields.locality, fields.locality.id
-    member.full_name = fields.full_name.strip()
-    member.organisation = fields.organisation.strip()
-    member.position = fields.position.strip()
-    member.segment = fields.segment
-    member.joined_on = fields.joined_on
-    db.session.flush()
-    return member
-
-
-def save_material(actor, scope, campaign: Campaign, fields: MaterialFields, material=None):
-    """Create a material (``material`` None) or change one; both ends must be in scope."""
-    if material is not None:
-        check_may_manage(actor, scope, material.locality)
-    check_campaign_locality(actor, scope, campaign, fields.locality)
-    _check_material(fields)
-    if material is None:
-        material = Material(campaign_id=campaign.id)
-        db.session.add(material)
-    material.locality, material.locality_id = fields.locality, fields.locality.id
-    material.title = fields.title.strip()
-    material.kind = fields.kind
-    material.url = fields.url.strip()
-    material.description = fields.description.strip()
-    material.published_on = fields.published_on
-    db.session.flush()
-    return material
-
-
-def delete_member(actor, scope, member: CoreMember) -> None:
-    check_may_manage(actor, scope, member.locality)
-    record(
-        actor,
-        "core_member.deleted",
-        member,
-        campaign_id=member.campaign_id,
-        full_name=member.full_name,
-        organisation=member.organisation,
-    )
-    db.session.delete(member)
-    db.session.flush()
-
-
-def delete_material(actor, scope, material: Material) -> None:
-    check_may_manage(actor, scope, material.locality)
-    record(
-        actor,
-        "material.deleted",
-        material,
-        campaign_id=material.campaign_id,
-        title=material.title,
-        kind=material.kind,
-        url=material.url,
-    )
-    db.session.delete(material)
-    db.session.flush()

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from surveyapp.audit.models import AuditEntry
-from surveyapp.campaigns import services
+from surveyapp.campaigns import items, services
 from surveyapp.campaigns.models import CoreMember, Material, Population, Target
 from surveyapp.errors import DomainError, NotAllowed
 from surveyapp.extensions import db
@@ -192,18 +192,18 @@ def member_fields(locality, **kwargs):
         joined_on=date(2026, 3, 1),
     )
     values.update(kwargs)
-    return services.MemberFields(**values)
+    return items.MemberFields(**values)
 
 
 def test_member_create_edit_delete(world):
     user, campaign = world.coordinator_a, world.campaign
     scope = compute_scope(user)
-    member = services.save_member(user, scope, campaign, member_fields(world.commune_a))
-    services.save_member(
+    member = items.save_member(user, scope, campaign, member_fields(world.commune_a))
+    items.save_member(
         user, scope, campaign, member_fields(world.commune_a, position="Tổ trưởng"), member
     )
     assert member.position == "Tổ trưởng"
-    services.delete_member(user, scope, member)
+    items.delete_member(user, scope, member)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(CoreMember)) == 0
     (entry,) = audit("core_member.deleted")
     assert entry.detail["full_name"] == "Lò Thị Mai" and entry.locality_id == world.commune_a.id
@@ -214,13 +214,13 @@ def test_member_cannot_be_moved_or_touched_outside_scope(world, cf):
     scope = compute_scope(user)
     theirs = cf.member(world.campaign, world.commune_b)
     with pytest.raises(NotAllowed):
-        services.save_member(user, scope, world.campaign, member_fields(world.commune_b))
+        items.save_member(user, scope, world.campaign, member_fields(world.commune_b))
     with pytest.raises(NotAllowed):
-        services.save_member(user, scope, world.campaign, member_fields(world.commune_a), theirs)
+        items.save_member(user, scope, world.campaign, member_fields(world.commune_a), theirs)
     with pytest.raises(NotAllowed):
-        services.delete_member(user, scope, theirs)
+        items.delete_member(user, scope, theirs)
     with pytest.raises(DomainError):
-        services.save_member(
+        items.save_member(
             user, scope, world.campaign, member_fields(world.commune_a, full_name=" ")
         )
 
@@ -236,7 +236,7 @@ def test_member_cannot_be_moved_or_touched_outside_scope(world, cf):
     ],
 )
 def test_material_urls(world, kind, url, ok):
-    values = services.MaterialFields(
+    values = items.MaterialFields(
         locality=world.commune_a,
         title="Sổ tay AI cho cán bộ",
         published_on=date(2026, 4, 1),
@@ -245,16 +245,16 @@ def test_material_urls(world, kind, url, ok):
     )
     scope = Scope(unrestricted=True)
     if ok:
-        assert services.save_material(world.admin, scope, world.campaign, values).id
+        assert items.save_material(world.admin, scope, world.campaign, values).id
     else:
         with pytest.raises(DomainError) as caught:
-            services.save_material(world.admin, scope, world.campaign, values)
+            items.save_material(world.admin, scope, world.campaign, values)
         assert caught.value.field == "url"
 
 
 def test_material_delete_is_audited(world, cf):
     material = cf.material(world.campaign, world.commune_a, title="Video Văn Yên")
-    services.delete_material(
+    items.delete_material(
         world.province_coordinator, compute_scope(world.province_coordinator), material
     )
     assert db.session.get(Material, material.id) is None
