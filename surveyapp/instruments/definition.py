@@ -1,22 +1,20 @@
-"""The project's own instrument definition format (YAML or JSON): read, check and write it.
+"""The project's own instrument definition format (YAML or JSON): checking its content.
 
 A definition describes one instrument version: its key, kind, titles, settings and items
 (see ``docs/instrument-format.md``). ``check`` turns a loaded document into a *normal
 definition*: a plain dict in which every item carries every field, with defaults filled in
 and numbers normalised, so that two definitions can be compared for equality (loading the
-same file twice creates nothing new). ``compact`` drops the defaults again for export.
+same file twice creates nothing new). Reading and writing the text is in ``documents.py``.
 Problems are collected in an ``ImportReport`` (``report.py``); a definition with any error
 is never stored.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-import yaml
 from flask_babel import lazy_gettext as _l
 
 from surveyapp.instruments import expressions, qtypes
@@ -60,34 +58,6 @@ ITEM_DEFAULTS: dict = {
 TEXT_FIELDS = ("section", "label", "hint", "constraint_message", "explanation")
 FLAG_FIELDS = ("required", "partial_credit", "reverse")
 TOP_FIELDS = ("key", "kind", "title", "description", "settings", "items")
-
-
-# ---------------------------------------------------------------- reading documents
-
-
-def load_document(data: bytes | str, fmt: str, report: ImportReport) -> dict | None:
-    """Parse YAML or JSON text into a mapping; record an error and return None if it fails."""
-    if isinstance(data, bytes):
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            report.error("", "encoding", _l("The file must be saved as UTF-8 text."))
-            return None
-    try:
-        loaded = json.loads(data) if fmt == "json" else yaml.safe_load(data)
-    except (ValueError, yaml.YAMLError) as error:
-        report.error(
-            "", "syntax", _l("The file cannot be read: %(error)s", error=_first_line(error))
-        )
-        return None
-    if not isinstance(loaded, dict):
-        report.error("", "structure", _l("The file must describe one instrument (a mapping)."))
-        return None
-    return loaded
-
-
-def _first_line(error: Exception) -> str:
-    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
 # ---------------------------------------------------------------- values
@@ -392,28 +362,3 @@ def check_expression(text: str, key: str, name: str, known: set[str], report: Im
     """The expression must parse with the platform's grammar and refer to known items."""
     for message in expressions.problems(text, known, allow_current=name == "constraint"):
         report.error(key, "expression", f"{name} “{text}”: {message}")
-
-
-# ---------------------------------------------------------------- writing
-
-
-def compact(definition: dict) -> dict:
-    """The definition without default values, in the documented field order (for export)."""
-    result = {name: definition[name] for name in TOP_FIELDS if definition.get(name)}
-    result["items"] = [
-        {
-            name: value
-            for name, value in item.items()
-            if name in ("key", "type", "page", "label") or value != ITEM_DEFAULTS[name]
-        }
-        for item in definition["items"]
-    ]
-    return result
-
-
-def dump(definition: dict, fmt: str) -> str:
-    """Write a normal definition as YAML or JSON text (UTF-8, diacritics kept)."""
-    data = compact(definition)
-    if fmt == "json":
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)

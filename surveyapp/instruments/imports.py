@@ -18,7 +18,7 @@ from surveyapp.accounts.models import Role
 from surveyapp.audit.services import record
 from surveyapp.extensions import db
 from surveyapp.instruments import definition as fmt
-from surveyapp.instruments import xlsform
+from surveyapp.instruments import documents, xlsform
 from surveyapp.instruments.models import Instrument, InstrumentVersion
 from surveyapp.instruments.report import ImportReport
 from surveyapp.instruments.services import (
@@ -90,7 +90,7 @@ def read_file(data: bytes, filename: str, report: ImportReport) -> dict | None:
         report.error("", "too_large", too_large_message())
         return None
     if suffix in DEFINITION_EXTENSIONS:
-        return fmt.load_document(data, DEFINITION_EXTENSIONS[suffix], report)
+        return documents.load_document(data, DEFINITION_EXTENSIONS[suffix], report)
     return xlsform.read_xlsform(data, filename, report)
 
 

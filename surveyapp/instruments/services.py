@@ -21,7 +21,7 @@ from surveyapp.audit.services import record
 from surveyapp.errors import DomainError, NotAllowed
 from surveyapp.extensions import db
 from surveyapp.instruments import definition as fmt
-from surveyapp.instruments import xlsform
+from surveyapp.instruments import documents, xlsform
 from surveyapp.instruments.models import Instrument, InstrumentVersion, Item
 from surveyapp.instruments.report import ImportReport
 from surveyapp.localities.models import Locality
@@ -296,4 +296,4 @@ def _item_definition(item: Item) -> dict:
 
 def export_text(version: InstrumentVersion, file_format: str) -> str:
     """The version in the project's own format, ``yaml`` or ``json``."""
-    return fmt.dump(definition_of(version), file_format)
+    return documents.dump(definition_of(version), file_format)

@@ -5,7 +5,7 @@ import json
 import pytest
 import yaml
 
-from surveyapp.instruments import definition
+from surveyapp.instruments import definition, documents
 
 from .helpers import check, definition_dict
 
@@ -134,11 +134,11 @@ items:
 def test_compact_dump_and_reload_give_the_same_definition(ctx):
     normal, _report = check(definition_dict("khao-sat"))
     for file_format, load in (("yaml", yaml.safe_load), ("json", json.loads)):
-        text = definition.dump(normal, file_format)
+        text = documents.dump(normal, file_format)
         assert "Mù Cang Chải" in text  # diacritics written as they are
         again, report = check(load(text))
         assert report.ok and again == normal
-    compact = definition.compact(normal)
+    compact = documents.compact(normal)
     assert "hint" not in compact["items"][0] and "points" not in compact["items"][0]
 
 
@@ -153,7 +153,7 @@ def test_compact_dump_and_reload_give_the_same_definition(ctx):
 )
 def test_unreadable_documents_are_reported(ctx, data, file_format):
     report = definition.ImportReport()
-    assert definition.load_document(data, file_format, report) is None
+    assert documents.load_document(data, file_format, report) is None
     assert not report.ok
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 
 from surveyapp.errors import DomainError, NotAllowed
-from surveyapp.instruments import definition, imports, services
+from surveyapp.instruments import documents, imports, services
 from surveyapp.instruments.i18n import COMPETENCIES
 
 from .helpers import check, definition_dict, make_instrument, respond
@@ -103,7 +103,7 @@ def test_a_coordinator_copies_a_national_instrument_into_their_area(f):
 
 
 def test_importing_an_existing_key_adds_a_version_unless_unchanged(f):
-    data = definition.dump(check(definition_dict("lap-lai"))[0], "yaml").encode()
+    data = documents.dump(check(definition_dict("lap-lai"))[0], "yaml").encode()
     first = imports.import_file(data, "lap-lai.yaml")
     assert first.ok and first.created_instrument and first.version_number == 1
     same = imports.import_file(data, "lap-lai.yaml")
@@ -122,7 +122,7 @@ def test_import_refusals(f):
     make_instrument("cua-xa-khac", locality=sibling)
     make_instrument("toan-quoc")
     coordinator = f.user("coordinator", commune)
-    data = definition.dump(check(definition_dict("x"))[0], "json").encode()
+    data = documents.dump(check(definition_dict("x"))[0], "json").encode()
     for key in ("cua-xa-khac", "toan-quoc"):
         report = imports.import_file(data, "x.json", actor=coordinator, key=key)
         assert "not_allowed" in report.codes()
@@ -135,7 +135,7 @@ def test_import_refusals(f):
 def test_a_coordinators_import_belongs_to_their_area(f):
     province, commune, _ = f.tree()
     coordinator = f.user("coordinator", commune)
-    data = definition.dump(check(definition_dict("cua-toi"))[0], "yaml").encode()
+    data = documents.dump(check(definition_dict("cua-toi"))[0], "yaml").encode()
     report = imports.import_file(data, "cua-toi.yaml", actor=coordinator, locality_id=None)
     assert report.ok
     assert services.find_instrument("cua-toi").locality_id == commune.id
