@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     register_template_helpers(app)
+    register_api(app)
     return app
 
 
@@ -112,6 +113,11 @@ BLUEPRINT_PACKAGES = (
     "journey",
     "responses",
     "instruments",
+    "scoring",
+    "quality",
+    "indicators",
+    "dashboard",
+    "exports",
 )
 
 
@@ -130,15 +136,28 @@ def register_errorhandlers(app: Flask) -> None:
     register(app)
 
 
-def register_commands(app: Flask) -> None:
-    from surveyapp.accounts.cli import users_cli
-    from surveyapp.campaigns.cli import campaigns_cli
-    from surveyapp.demo.cli import demo_cli
-    from surveyapp.instruments.cli import instruments_cli
-    from surveyapp.localities.cli import localities_cli
+CLI_GROUPS = (
+    "accounts.cli:users_cli",
+    "localities.cli:localities_cli",
+    "campaigns.cli:campaigns_cli",
+    "demo.cli:demo_cli",
+    "instruments.cli:instruments_cli",
+    "exports.cli:export_cli",
+)
 
-    for group in (users_cli, localities_cli, campaigns_cli, demo_cli, instruments_cli):
-        app.cli.add_command(group)
+
+def register_commands(app: Flask) -> None:
+    import importlib
+
+    for spec in CLI_GROUPS:
+        module, name = spec.split(":")
+        app.cli.add_command(getattr(importlib.import_module(f"surveyapp.{module}"), name))
+
+
+def register_api(app: Flask) -> None:
+    from surveyapp import api
+
+    api.init_app(app)
 
 
 def register_template_helpers(app: Flask) -> None:

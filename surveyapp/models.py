@@ -14,3 +14,4 @@ from surveyapp.instruments.models import Instrument, InstrumentVersion, Item  # 
 from surveyapp.localities.models import Locality, LocalityCrosswalk, LocalityScheme  # noqa: F401
 from surveyapp.participants.models import Consent, Enrolment, Participant  # noqa: F401,E402
 from surveyapp.responses.models import Answer, ClassForm, Response  # noqa: F401,E402
+from surveyapp.indicators.models import ExampleReview, IndicatorRule  # noqa: F401,E402

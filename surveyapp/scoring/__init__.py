@@ -1,1 +1,5 @@
 """Scoring: pure computations over plain data (item statistics, reliability, learning gains)."""
+
+from flask import Blueprint
+
+bp = Blueprint("scoring", __name__)

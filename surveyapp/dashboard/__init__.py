@@ -1,0 +1,5 @@
+"""dashboard"""
+
+from flask import Blueprint
+
+bp = Blueprint("dashboard", __name__)

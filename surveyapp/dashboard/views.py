@@ -1,0 +1,3 @@
+"""Routes of the dashboard blueprint."""
+
+from surveyapp.dashboard import bp  # noqa: F401

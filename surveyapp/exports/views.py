@@ -1,0 +1,3 @@
+"""Routes of the exports blueprint."""
+
+from surveyapp.exports import bp  # noqa: F401

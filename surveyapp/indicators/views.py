@@ -1,0 +1,3 @@
+"""Routes of the indicators blueprint."""
+
+from surveyapp.indicators import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Routes of the quality blueprint."""
+
+from surveyapp.quality import bp  # noqa: F401
