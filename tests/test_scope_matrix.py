@@ -74,6 +74,8 @@ def sibling_world(f):
         "form_id": form.id,
         "participant_id": person.id,
         "receipt": "RBBBBB1",
+        "response_id": response.id,
+        "version_id": version.id,
     }
     return a, values, material.id
 
