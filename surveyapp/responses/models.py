@@ -118,6 +118,11 @@ class Response(db.Model):
     excluded: Mapped[bool] = mapped_column(default=False)
     exclusion_note: Mapped[str] = mapped_column(sa.String(500), default="")
     flags: Mapped[list] = mapped_column(sa.JSON, default=list)
+    # Data-quality review (surveyapp.quality): when and by whom the flags were looked at.
+    reviewed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    reviewed_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="SET NULL")
+    )
 
     version: Mapped[InstrumentVersion] = relationship()
     answers: Mapped[list[Answer]] = relationship(
