@@ -19,6 +19,7 @@ from surveyapp.classes.models import TrainingClass
 from surveyapp.demo import current, pilot
 from surveyapp.demo.common import DemoContext
 from surveyapp.demo.responses import ResponsesSummary, build_demo_responses
+from surveyapp.demo.reviews import ReviewsSummary, review_demo_examples
 from surveyapp.demo.users import create_demo_users
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db
@@ -50,6 +51,7 @@ class DemoSummary:
     users: int
     campaigns: tuple[CampaignCounts, ...]
     responses: ResponsesSummary | None = None
+    reviews: ReviewsSummary | None = None
 
     def lines(self) -> list[str]:
         out = []
@@ -63,6 +65,8 @@ class DemoSummary:
             )
         if self.responses is not None:
             out.extend(f"Answers in {line}" for line in self.responses.lines())
+        if self.reviews is not None:
+            out.extend(self.reviews.lines())
         return out
 
 
@@ -102,8 +106,9 @@ def build_demo(*, seed: int = DEMO_SEED, scale: float = 1.0) -> DemoSummary:
     trainers = [users["trainer"], users["trainer2"]]
     campaigns = (pilot.build_pilot(ctx, trainers), current.build_current(ctx, trainers))
     answers = build_demo_responses(seed=seed, scale=scale)
+    reviews = review_demo_examples(seed=seed)
     counts = tuple(count_campaign(c) for c in campaigns)
-    return DemoSummary(imported, len(users), counts, answers)
+    return DemoSummary(imported, len(users), counts, answers, reviews)
 
 
 def count_campaign(campaign: Campaign) -> CampaignCounts:
