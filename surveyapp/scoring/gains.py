@@ -13,6 +13,7 @@ Formulas follow /work/shared/DOMAIN.md §4:
 
 from __future__ import annotations
 
+import dataclasses
 import statistics
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
@@ -34,6 +35,14 @@ class GainSummary:
     mean_normalised_change: float | None
     d_z: float | None
     share_improved: float | None
+    # Learners with a pre-test / a post-test (matched or not); None when not known.
+    n_pre: int | None = None
+    n_post: int | None = None
+
+    @property
+    def hake_band(self) -> str | None:
+        """Hake's band ("low", "medium", "high") of ``hake_g``."""
+        return hake_band(self.hake_g)
 
 
 @dataclass(frozen=True)
@@ -126,6 +135,13 @@ def learning_gain(pairs: list[tuple[float, float]], max_score: float = 100) -> G
         mean_normalised_change=statistics.fmean(kept) if kept else None,
         d_z=paired_effect_size(diffs),
         share_improved=sum(1 for d in diffs if d > 0) / n,
+    )
+
+
+def summarise(matched: MatchedPairs, max_score: float = 100) -> GainSummary:
+    """``learning_gain`` of the matched pairs, with ``n_pre`` and ``n_post`` filled in."""
+    return dataclasses.replace(
+        learning_gain(matched.pairs, max_score), n_pre=matched.n_pre, n_post=matched.n_post
     )
 
 
