@@ -24,6 +24,7 @@ from surveyapp.extensions import db
 from surveyapp.instruments import engine
 from surveyapp.instruments.services import freeze
 from surveyapp.participants.models import Participant
+from surveyapp.quality import review
 from surveyapp.responses.models import Answer, ClassForm, Response
 
 # No 0/O, 1/I/L: a trainee reads the code aloud or shows it to the trainer.
@@ -106,6 +107,7 @@ def store_submission(
                 return Stored(earlier, False)
             continue  # the receipt code was taken: draw another
         freeze(form.version, now)  # answers exist: the version may no longer change
+        review.flag_submission(response, form.version.items, answers)
         db.session.flush()
         return Stored(response, True)
     raise DomainError(_l("The form could not be saved. Please send it again."))
