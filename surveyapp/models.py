@@ -1,6 +1,7 @@
 """Imports every model so that Alembic and ``db.metadata`` see the whole schema."""
 
 from surveyapp.accounts.models import Role, User  # noqa: F401
+from surveyapp.api.models import ApiToken  # noqa: F401
 from surveyapp.audit.models import AuditEntry  # noqa: F401
 from surveyapp.campaigns.models import (  # noqa: F401
     Campaign,

@@ -76,6 +76,7 @@ def sibling_world(f):
         "receipt": "RBBBBB1",
         "response_id": response.id,
         "version_id": version.id,
+        "code": b.code,  # /api/v1/localities/<code>
     }
     return a, values, material.id
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import click
+import sqlalchemy as sa
 from flask.cli import AppGroup
 
 from surveyapp.accounts import services
@@ -37,3 +38,29 @@ def create(email, password, role, locality_code, scheme, name):
         raise click.ClickException(str(error.message)) from error
     db.session.commit()
     click.echo(f"Created {user.role} {user.email}" + (f" for {locality.label}" if locality else ""))
+
+
+@users_cli.command("token")
+@click.option("--email", required=True)
+@click.option("--name", default="", help="A label for the token, e.g. the script using it.")
+@click.option("--revoke", is_flag=True, help="Revoke the user's tokens (only --name if given).")
+def token(email, name, revoke):
+    """Issue an API token (printed alone on the last line) or revoke tokens."""
+    from surveyapp.accounts.models import User
+    from surveyapp.api import tokens
+
+    user = db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == email.lower()))
+    if user is None:
+        raise click.ClickException(f"No user with e-mail {email!r}.")
+    if revoke:
+        count = tokens.revoke_tokens(user, name=name or None)
+        db.session.commit()
+        click.echo(f"Revoked {count} token(s) of {user.email}.")
+        return
+    try:
+        _, plain = tokens.issue_token(user, name=name)
+    except DomainError as error:
+        raise click.ClickException(str(error.message)) from error
+    db.session.commit()
+    click.echo(f"API token for {user.email} ({user.role}); it is shown only once:")
+    click.echo(plain)
