@@ -40,8 +40,11 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check surveyapp tests
 
+# make bench [BENCH_SCALE=0.01] [BENCH_POSTGRES=postgresql:///surveyapp_bench] (see benchmarks/README.md)
+BENCH_SCALE ?= 1
+BENCH_POSTGRES ?=
 bench: setup
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks --scale $(BENCH_SCALE) $(if $(BENCH_POSTGRES),--postgres $(BENCH_POSTGRES))
 
 extract-messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o surveyapp/translations/messages.pot --no-location --sort-output .

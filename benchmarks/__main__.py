@@ -1,0 +1,64 @@
+"""``python -m benchmarks [--scale S] [--postgres URL] [--runs N]``: every benchmark.
+
+Builds (or reuses) the synthetic province on SQLite (cached under ``benchmarks/.data/``) and,
+with ``--postgres``, in that PostgreSQL database (its schema is replaced), then runs the
+indicators bench and, when present, the export bench (``benchmarks/export_bench.py``) on
+each engine. ``make bench`` runs it at full scale; ``make bench BENCH_SCALE=0.01`` is quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+
+from benchmarks import indicators_bench
+
+
+def export_bench_main():
+    """``benchmarks.export_bench.main``, or None when that bench is not there."""
+    try:
+        module = importlib.import_module("benchmarks.export_bench")
+    except ModuleNotFoundError as error:
+        if error.name != "benchmarks.export_bench":
+            raise
+        return None
+    return getattr(module, "main", None)
+
+
+def parse(argv: list[str] | None):
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument(
+        "--scale",
+        type=float,
+        default=float(os.environ.get("BENCH_SCALE") or 1.0),
+        help="size of the synthetic province (1 = 100,000 people, about 1.1M answers)",
+    )
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        default=os.environ.get("BENCH_POSTGRES") or None,
+        help="also run on this PostgreSQL database (e.g. postgresql:///surveyapp_bench)",
+    )
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per query (median)")
+    parser.add_argument("--no-naive", action="store_true", help="skip the naive query")
+    parser.add_argument("--no-export", action="store_true", help="skip the export bench")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    print(f"== Indicators (scale {args.scale:g})", flush=True)
+    indicators_bench.run(args.scale, args.postgres, args.runs, naive=not args.no_naive)
+    export_main = None if args.no_export else export_bench_main()
+    if export_main is not None:
+        for url in [None, args.postgres] if args.postgres else [None]:
+            engine = "PostgreSQL" if url else "SQLite"
+            print(f"\n== Exports on {engine} (scale {args.scale:g})", flush=True)
+            export_main(["--scale", f"{args.scale:g}", *(["--postgres", url] if url else [])])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
