@@ -143,6 +143,7 @@ CLI_GROUPS = (
     "demo.cli:demo_cli",
     "instruments.cli:instruments_cli",
     "exports.cli:export_cli",
+    "quality.cli:quality_cli",
 )
 
 
