@@ -20,6 +20,7 @@ from surveyapp.demo import current, pilot
 from surveyapp.demo.common import DemoContext
 from surveyapp.demo.responses import ResponsesSummary, build_demo_responses
 from surveyapp.demo.reviews import ReviewsSummary, review_demo_examples
+from surveyapp.quality.review import scan_campaign
 from surveyapp.demo.users import create_demo_users
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db
@@ -52,6 +53,7 @@ class DemoSummary:
     campaigns: tuple[CampaignCounts, ...]
     responses: ResponsesSummary | None = None
     reviews: ReviewsSummary | None = None
+    flagged: int = 0
 
     def lines(self) -> list[str]:
         out = []
@@ -67,6 +69,7 @@ class DemoSummary:
             out.extend(f"Answers in {line}" for line in self.responses.lines())
         if self.reviews is not None:
             out.extend(self.reviews.lines())
+        out.append(f"Data-quality scan: {self.flagged:,} responses flagged for review.")
         return out
 
 
@@ -107,8 +110,12 @@ def build_demo(*, seed: int = DEMO_SEED, scale: float = 1.0) -> DemoSummary:
     campaigns = (pilot.build_pilot(ctx, trainers), current.build_current(ctx, trainers))
     answers = build_demo_responses(seed=seed, scale=scale)
     reviews = review_demo_examples(seed=seed)
+    # The demo writes its responses in bulk, past the submission hook: scan them as
+    # `flask quality scan` would, so that the review list shows what a real class gives.
+    scans = [scan_campaign(c) for c in campaigns]
+    flagged = sum(s.paced_or_straight + s.duplicate_responses for s in scans)
     counts = tuple(count_campaign(c) for c in campaigns)
-    return DemoSummary(imported, len(users), counts, answers, reviews)
+    return DemoSummary(imported, len(users), counts, answers, reviews, flagged)
 
 
 def count_campaign(campaign: Campaign) -> CampaignCounts:

@@ -330,3 +330,12 @@ def test_the_same_seed_gives_the_same_answers(summary):
         db.session.scalars(sa.select(Response.receipt_code).order_by(Response.id).limit(5)).all()
         == first
     )
+
+
+def test_the_demo_is_scanned_so_the_review_list_has_flagged_responses():
+    flagged = db.session.scalars(
+        sa.select(Response.flags).where(sa.cast(Response.flags, sa.Text).like('%"%'))
+    ).all()
+    codes = {code for flags in flagged for code in flags}
+    assert {"too_fast", "straight_lining"} <= codes
+    assert 0 < len(flagged) < 0.1 * db.session.scalar(sa.select(sa.func.count(Response.id)))
