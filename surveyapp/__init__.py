@@ -118,6 +118,8 @@ BLUEPRINT_PACKAGES = (
     "indicators",
     "dashboard",
     "exports",
+    "reports",
+    "certificates",
 )
 
 
@@ -143,6 +145,7 @@ CLI_GROUPS = (
     "demo.cli:demo_cli",
     "instruments.cli:instruments_cli",
     "exports.cli:export_cli",
+    "reports.cli:report_cli",
     "quality.cli:quality_cli",
 )
 
