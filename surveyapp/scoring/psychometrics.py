@@ -170,21 +170,33 @@ def discrimination_band(r: float | None) -> str | None:
     return "revise"
 
 
+def pvariance(values: Sequence[float]) -> float:
+    """Population variance in floats (two passes, compensated sums).
+
+    ``statistics.pvariance`` computes exactly with fractions, which made the item analysis of
+    a few thousand responses take seconds; float sums are exact enough for two decimals.
+    """
+    n = len(values)
+    mean = math.fsum(values) / n
+    return math.fsum((v - mean) ** 2 for v in values) / n
+
+
+def _alpha(k: int, item_variances: float, total_variance: float) -> float | None:
+    if k < 2 or total_variance <= 1e-12:
+        return None
+    return k / (k - 1) * (1 - item_variances / total_variance)
+
+
 def cronbach_alpha(scores: Matrix) -> float | None:
     """``alpha = k/(k-1) * (1 - sum(s2_i) / s2_X)`` with population variances.
 
     None for fewer than two persons, fewer than two items or zero total variance.
     """
-    if len(scores) < 2:
+    if len(scores) < 2 or len(scores[0]) < 2:
         return None
     k = len(scores[0])
-    if k < 2:
-        return None
-    total_variance = statistics.pvariance(totals(scores))
-    if total_variance == 0:
-        return None
-    item_variances = math.fsum(statistics.pvariance(column(scores, i)) for i in range(k))
-    return k / (k - 1) * (1 - item_variances / total_variance)
+    item_variances = math.fsum(pvariance(column(scores, i)) for i in range(k))
+    return _alpha(k, item_variances, pvariance(totals(scores)))
 
 
 def is_dichotomous(scores: Matrix, max_points: Sequence[float]) -> bool:
@@ -204,8 +216,8 @@ def kr20(scores: Matrix, max_points: Sequence[float]) -> float | None:
     k = len(max_points)
     if len(scores) < 2 or k < 2:
         return None
-    total_variance = statistics.pvariance(totals(scores))
-    if total_variance == 0:
+    total_variance = pvariance(totals(scores))
+    if total_variance <= 1e-12:
         return None
     pq = 0.0
     for i, maximum in enumerate(max_points):
@@ -217,6 +229,25 @@ def kr20(scores: Matrix, max_points: Sequence[float]) -> float | None:
 def alpha_if_item_deleted(scores: Matrix, item: int) -> float | None:
     """Cronbach's alpha of the test without column ``item``."""
     return cronbach_alpha([[s for j, s in enumerate(row) if j != item] for row in scores])
+
+
+def _alphas_if_deleted(scores: Matrix, k: int) -> list[float | None]:
+    """``alpha_if_item_deleted`` for every item in O(persons x items): the rest score of
+    item i is the total minus the item, and the item variances are summed once."""
+    if len(scores) < 2 or k < 3:
+        return [None] * k
+    columns = [column(scores, i) for i in range(k)]
+    variances = [pvariance(c) for c in columns]
+    all_items = math.fsum(variances)
+    person_totals = totals(scores)
+    return [
+        _alpha(
+            k - 1,
+            all_items - variances[i],
+            pvariance([t - x for t, x in zip(person_totals, columns[i], strict=True)]),
+        )
+        for i in range(k)
+    ]
 
 
 def option_counts(
@@ -241,6 +272,7 @@ def analyse_items(scores: Matrix, max_points: Sequence[float]) -> ItemAnalysis:
     """Run the whole item analysis; raises ValueError on malformed input (see validate)."""
     validate(scores, max_points)
     items = []
+    alphas = _alphas_if_deleted(scores, len(max_points))
     for i, maximum in enumerate(max_points):
         p = facility(column(scores, i), maximum)
         r = item_rest_correlation(scores, i)
@@ -252,7 +284,7 @@ def analyse_items(scores: Matrix, max_points: Sequence[float]) -> ItemAnalysis:
                 discrimination=upper_lower_discrimination(scores, i, maximum),
                 item_rest=r,
                 item_rest_band=discrimination_band(r),
-                alpha_if_deleted=alpha_if_item_deleted(scores, i),
+                alpha_if_deleted=alphas[i],
             )
         )
     dichotomous = is_dichotomous(scores, max_points)

@@ -257,3 +257,15 @@ def test_option_counts_empty():
     assert (counts.n_answered, counts.n_missing) == (0, 2)
     assert counts.share("A") is None
     assert option_counts([]).counts == {}
+
+
+def test_alpha_if_deleted_of_the_whole_analysis_equals_the_direct_computation():
+    import random
+
+    from surveyapp.scoring.psychometrics import alpha_if_item_deleted, analyse_items
+
+    rng = random.Random(7)
+    scores = [[rng.choice((0, 0.5, 1)) for _ in range(6)] for _ in range(40)]
+    analysis = analyse_items(scores, [1] * 6)
+    for i, item in enumerate(analysis.items):
+        assert item.alpha_if_deleted == pytest.approx(alpha_if_item_deleted(scores, i), abs=1e-12)
