@@ -10,9 +10,11 @@ from surveyapp.campaigns.models import (  # noqa: F401
     Population,
     Target,
 )
+from surveyapp.certificates.models import Certificate  # noqa: F401
 from surveyapp.classes.models import TrainingClass, class_trainer  # noqa: F401
 from surveyapp.indicators.models import ExampleReview, IndicatorRule  # noqa: F401,E402
 from surveyapp.instruments.models import Instrument, InstrumentVersion, Item  # noqa: F401,E402
 from surveyapp.localities.models import Locality, LocalityCrosswalk, LocalityScheme  # noqa: F401
 from surveyapp.participants.models import Consent, Enrolment, Participant  # noqa: F401,E402
+from surveyapp.reports.models import ReportCache  # noqa: F401,E402
 from surveyapp.responses.models import Answer, ClassForm, Response  # noqa: F401,E402
