@@ -16,12 +16,12 @@ import sys
 from benchmarks import indicators_bench
 
 
-def export_bench_main():
-    """``benchmarks.export_bench.main``, or None when that bench is not there."""
+def export_bench_main(name: str = "export_bench"):
+    """``benchmarks.<name>.main`` (the export bench by default), or None when not there."""
     try:
-        module = importlib.import_module("benchmarks.export_bench")
+        module = importlib.import_module(f"benchmarks.{name}")
     except ModuleNotFoundError as error:
-        if error.name != "benchmarks.export_bench":
+        if error.name != f"benchmarks.{name}":
             raise
         return None
     return getattr(module, "main", None)
@@ -44,6 +44,7 @@ def parse(argv: list[str] | None):
     parser.add_argument("--runs", type=int, default=5, help="timed runs per query (median)")
     parser.add_argument("--no-naive", action="store_true", help="skip the naive query")
     parser.add_argument("--no-export", action="store_true", help="skip the export bench")
+    parser.add_argument("--no-report", action="store_true", help="skip the report bench")
     return parser.parse_args(argv)
 
 
@@ -57,6 +58,16 @@ def main(argv: list[str] | None = None) -> int:
             engine = "PostgreSQL" if url else "SQLite"
             print(f"\n== Exports on {engine} (scale {args.scale:g})", flush=True)
             export_main(["--scale", f"{args.scale:g}", *(["--postgres", url] if url else [])])
+    report_main = None if args.no_report else export_bench_main("report_bench")
+    if report_main is not None:
+        print(f"\n== Impact report PDF (scale {args.scale:g})", flush=True)
+        report_main(
+            [
+                "--scale",
+                f"{args.scale:g}",
+                *(["--postgres", args.postgres] if args.postgres else []),
+            ]
+        )
     return 0
 
 

@@ -20,7 +20,6 @@ from surveyapp.demo import current, pilot
 from surveyapp.demo.common import DemoContext
 from surveyapp.demo.responses import ResponsesSummary, build_demo_responses
 from surveyapp.demo.reviews import ReviewsSummary, review_demo_examples
-from surveyapp.quality.review import scan_campaign
 from surveyapp.demo.users import create_demo_users
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db
@@ -28,6 +27,7 @@ from surveyapp.instruments.imports import load_defaults
 from surveyapp.localities.lookup import find_locality
 from surveyapp.localities.models import Locality
 from surveyapp.localities.vietnam_provinces import import_vietnam_provinces
+from surveyapp.quality.review import scan_campaign
 
 DEMO_SEED = 2024
 PROVINCE_CODE = "15"  # Yên Bái in the 2024 scheme, Lào Cai (which took it in) in 2025
