@@ -34,19 +34,24 @@ from .models import ReportCache
 
 FORMAT_VERSION = 1  # bump when the report's meaning changes; layout edits are seen below
 HERE = os.path.dirname(__file__)
-LAYOUT_DIRS = (HERE, os.path.join(HERE, os.pardir, os.pardir, "templates", "reports"))
+LAYOUT_DIRS = (
+    HERE,
+    os.path.join(HERE, os.pardir, os.pardir, "templates", "reports"),
+    os.path.join(HERE, os.pardir, "translations", "vi", "LC_MESSAGES"),  # wording too
+)
 KEEP_PER_CAMPAIGN = 20
 IGNORED_AUDIT = ("user.", "api_token.")
 
 
 @functools.cache
 def layout_digest() -> str:
-    """A digest of the report's code and templates, so a new release renders afresh."""
+    """A digest of the report's code, templates and compiled translations, so a new release
+    renders afresh."""
     digest = hashlib.sha256()
     for folder in LAYOUT_DIRS:
-        for name in sorted(os.listdir(folder)):
+        for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else ():
             path = os.path.join(folder, name)
-            if os.path.isfile(path) and name.endswith((".py", ".html", ".css")):
+            if os.path.isfile(path) and name.endswith((".py", ".html", ".css", ".mo")):
                 with open(path, "rb") as handle:
                     digest.update(name.encode() + handle.read())
     return digest.hexdigest()
