@@ -10,6 +10,7 @@ their marks may still be missing.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -95,18 +96,27 @@ def _responses(version, *, campaign=None, head=None, scope=None, class_ids=None,
 def _matrix(response_ids, items: list[Item]):
     """(scores matrix, chosen values per item column) in response-id order."""
     column = {item.id: i for i, item in enumerate(items)}
+    maxima = [float(points_of(item)) for item in items]
+    # Points as floats and values as JSON text, decoded once per distinct text: a province's
+    # test holds about a million answers, and per-row type conversion was most of the cost.
     rows = db.session.execute(
-        sa.select(Answer.response_id, Answer.item_id, Answer.points, Answer.value)
-        .where(Answer.response_id.in_(response_ids), Answer.item_id.in_(list(column)))
-        .order_by(Answer.response_id)
-    ).all()
+        sa.select(
+            Answer.response_id,
+            Answer.item_id,
+            sa.cast(Answer.points, sa.Float),
+            sa.cast(Answer.value, sa.Text),
+        ).where(Answer.response_id.in_(response_ids), Answer.item_id.in_(list(column)))
+    )
     order = {rid: n for n, rid in enumerate(sorted(db.session.scalars(response_ids)))}
     scores = [[0.0] * len(items) for _ in order]
     values: list[list] = [[None] * len(order) for _ in items]
-    for response_id, item_id, points, value in rows:
+    decoded: dict[str | None, object] = {None: None}
+    for response_id, item_id, points, text in rows:
         row, col = order[response_id], column[item_id]
-        scores[row][col] = min(float(points or 0), float(points_of(items[col])))
-        values[col][row] = value
+        scores[row][col] = min(points or 0.0, maxima[col])
+        if text not in decoded:
+            decoded[text] = json.loads(text)
+        values[col][row] = decoded[text]
     return scores, values
 
 
