@@ -111,13 +111,24 @@ def _learner_plans(campaign: Campaign, head: Locality) -> dict[int, int]:
     return dict(rows.all())
 
 
-def _row(locality: Locality, nodes: dict[int, dict], paths: dict[int, str], plans) -> AnnexRow:
+def _subtree_sums(nodes: dict[int, dict], paths: dict[int, str]) -> dict[int, dict[str, int]]:
+    """{locality id: figures summed over its subtree}: each node adds its figures to every
+    locality on its materialised path (ids), so the cost is nodes x depth, not units x nodes."""
+    sums: dict[int, dict[str, int]] = {}
+    for node_id, values in nodes.items():
+        for ancestor in paths.get(node_id, "").strip("/").split("/"):
+            if not ancestor:
+                continue
+            figures = sums.setdefault(int(ancestor), dict.fromkeys(FIGURES, 0))
+            for name, value in values.items():
+                figures[name] += value
+    return sums
+
+
+def _row(locality: Locality, sums: dict[int, dict[str, int]], plans) -> AnnexRow:
     """``locality``'s figures: the sum over the nodes of its subtree."""
     row = AnnexRow(locality, learners_plan=plans.get(locality.id))
-    for node_id, values in nodes.items():
-        if paths.get(node_id, "").startswith(locality.path):
-            for name, value in values.items():
-                row.figures[name] += value
+    row.figures.update(sums.get(locality.id, {}))
     return row
 
 
@@ -131,6 +142,7 @@ def commune_annex(campaign: Campaign, head: Locality, filters: KpiFilters) -> An
         db.session.execute(sa.select(Locality.id, Locality.path).where(Locality.id.in_(ids))).all()
     )
     plans = _learner_plans(campaign, head)
+    sums = _subtree_sums(nodes, paths)
     districts = {
         d.id: d
         for d in db.session.scalars(
@@ -143,11 +155,11 @@ def commune_annex(campaign: Campaign, head: Locality, filters: KpiFilters) -> An
     for unit in units:
         key = unit.parent_id if unit.parent_id in districts else None
         if key not in groups:
-            district = _row(districts[key], nodes, paths, plans) if key else None
+            district = _row(districts[key], sums, plans) if key else None
             groups[key] = AnnexGroup(district, [])
-        groups[key].rows.append(_row(unit, nodes, paths, plans))
+        groups[key].rows.append(_row(unit, sums, plans))
     ordered = sorted(groups.values(), key=lambda g: g.district.locality.code if g.district else "")
-    total = _row(head, nodes, paths, plans)
+    total = _row(head, sums, plans)
     above = {
         name: total.figures[name] - sum(r.figures[name] for g in ordered for r in g.rows)
         for name in FIGURES

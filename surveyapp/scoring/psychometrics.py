@@ -121,9 +121,14 @@ def upper_lower_groups(person_totals: Sequence[float]) -> tuple[list[int], list[
     return ranking[:size], ranking[-size:]
 
 
-def upper_lower_discrimination(scores: Matrix, item: int, max_points: float) -> float | None:
-    """``D_i = p_U - p_L``: facility in the top 27% minus facility in the bottom 27%."""
-    groups = upper_lower_groups(totals(scores))
+def upper_lower_discrimination(
+    scores: Matrix, item: int, max_points: float, *, groups=False
+) -> float | None:
+    """``D_i = p_U - p_L``: facility in the top 27% minus facility in the bottom 27%.
+
+    ``groups`` may pass ``upper_lower_groups(totals(scores))`` computed once for all items."""
+    if groups is False:
+        groups = upper_lower_groups(totals(scores))
     if groups is None:
         return None
     upper, lower = groups
@@ -146,14 +151,18 @@ def pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     return sxy / math.sqrt(sxx * syy)
 
 
-def item_rest_correlation(scores: Matrix, item: int) -> float | None:
+def item_rest_correlation(
+    scores: Matrix, item: int, *, person_totals: Sequence[float] | None = None
+) -> float | None:
     """Corrected point-biserial: Pearson r of the item with the total EXCLUDING the item.
 
     For a 0/1 item it equals ``(M1 - M0) / s * sqrt(p q)`` with the rest score's
     population sd s. None when the item or the rest score has zero variance.
     """
     item_scores = column(scores, item)
-    rest = [total - own for total, own in zip(totals(scores), item_scores, strict=True)]
+    if person_totals is None:
+        person_totals = totals(scores)
+    rest = [total - own for total, own in zip(person_totals, item_scores, strict=True)]
     return pearson(item_scores, rest)
 
 
@@ -273,15 +282,17 @@ def analyse_items(scores: Matrix, max_points: Sequence[float]) -> ItemAnalysis:
     validate(scores, max_points)
     items = []
     alphas = _alphas_if_deleted(scores, len(max_points))
+    person_totals = totals(scores)
+    groups = upper_lower_groups(person_totals)
     for i, maximum in enumerate(max_points):
         p = facility(column(scores, i), maximum)
-        r = item_rest_correlation(scores, i)
+        r = item_rest_correlation(scores, i, person_totals=person_totals)
         items.append(
             ItemStats(
                 index=i,
                 facility=p,
                 facility_flag=facility_flag(p),
-                discrimination=upper_lower_discrimination(scores, i, maximum),
+                discrimination=upper_lower_discrimination(scores, i, maximum, groups=groups),
                 item_rest=r,
                 item_rest_band=discrimination_band(r),
                 alpha_if_deleted=alphas[i],
