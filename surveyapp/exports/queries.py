@@ -98,14 +98,8 @@ def _in_area(query, campaign: Campaign, head: Locality, version_id: int | None):
 RESPONSE_ORDER = (Response.class_id, Response.version_id, Response.id)
 
 
-def area_responses(
-    campaign: Campaign, head: Locality, *, version_id: int | None = None, identities: bool = False
-) -> sa.Select:
-    """Select of the responses in the area, ordered by class, version and id.
-
-    Columns: id, receipt, participant public id, segment, class id, version id, moment,
-    submitted_at, score, max_score, excluded, flags[, full name, phone].
-    """
+def _response_columns(identities: bool) -> list:
+    """The response-level columns of every export (names and phones only with identities)."""
     columns = [
         Response.id,
         Response.receipt_code,
@@ -122,6 +116,18 @@ def area_responses(
     ]
     if identities:
         columns += [Participant.full_name, Participant.phone]
+    return columns
+
+
+def area_responses(
+    campaign: Campaign, head: Locality, *, version_id: int | None = None, identities: bool = False
+) -> sa.Select:
+    """Select of the responses in the area, ordered by class, version and id.
+
+    Columns: id, receipt, participant public id, segment, class id, version id, moment,
+    submitted_at, score, max_score, excluded, flags[, full name, phone].
+    """
+    columns = _response_columns(identities)
     query = (
         sa.select(*columns)
         .outerjoin(Participant, Participant.id == Response.participant_id)
@@ -172,22 +178,7 @@ def response_answers(
     submitted_at, score, max_score, excluded, flags, [full_name, phone,] item_id, value,
     number, points. ``every_response`` keeps responses without answers (item_id NULL).
     """
-    columns = [
-        Response.id,
-        Response.receipt_code,
-        Participant.public_id,
-        Participant.segment,
-        Response.class_id,
-        Response.version_id,
-        Response.moment,
-        Response.submitted_at,
-        Response.score,
-        Response.max_score,
-        Response.excluded,
-        Response.flags,
-    ]
-    if identities:
-        columns += [Participant.full_name, Participant.phone]
+    columns = _response_columns(identities)
     columns += [Answer.item_id, Answer.value, Answer.number, Answer.points]
     join = sa.orm.outerjoin if every_response else sa.orm.join
     query = (

@@ -28,7 +28,7 @@ from surveyapp.localities.models import Locality
 from surveyapp.participants.models import Enrolment
 from surveyapp.responses.models import Answer, Moment, Response
 from surveyapp.scoring import gains
-from surveyapp.scoring.queries import CompetencyResult, _competency, gain_summary, latest_tests
+from surveyapp.scoring.queries import CompetencyResult, competency_results, gain_summary
 
 SATISFACTION_KEY = "satisfaction"
 
@@ -101,50 +101,7 @@ def moment_counts(cls: TrainingClass) -> list[MomentCount]:
 
 def class_competencies(cls: TrainingClass) -> list[CompetencyResult]:
     """``competency_results`` for the latest counted pre- and post-tests taken in ``cls``."""
-    latest = latest_tests(cls.campaign, cls.locality, class_id=cls.id)
-    chosen = (
-        sa.select(latest.c.response_id, latest.c.moment, latest.c.version_id)
-        .where(latest.c.rank == 1)
-        .subquery()
-    )
-    tagged = sa.and_(Item.points > 0, Item.competency != "")
-    possible = (
-        sa.select(Item.version_id, Item.competency, sa.func.sum(Item.points).label("possible"))
-        .where(tagged, Item.version_id.in_(sa.select(chosen.c.version_id)))
-        .group_by(Item.version_id, Item.competency)
-        .subquery()
-    )
-    earned = (
-        sa.select(
-            Answer.response_id,
-            Item.competency,
-            sa.func.sum(sa.func.coalesce(Answer.points, 0)).label("earned"),
-        )
-        .join(Item, Item.id == Answer.item_id)
-        .where(tagged, Answer.response_id.in_(sa.select(chosen.c.response_id)))
-        .group_by(Answer.response_id, Item.competency)
-        .subquery()
-    )
-    share = sa.cast(sa.func.coalesce(earned.c.earned, 0), sa.Float) / sa.cast(
-        possible.c.possible, sa.Float
-    )
-    rows = db.session.execute(
-        sa.select(possible.c.competency, chosen.c.moment, sa.func.avg(share), sa.func.count())
-        .select_from(chosen)
-        .join(possible, possible.c.version_id == chosen.c.version_id)
-        .outerjoin(
-            earned,
-            sa.and_(
-                earned.c.response_id == chosen.c.response_id,
-                earned.c.competency == possible.c.competency,
-            ),
-        )
-        .group_by(possible.c.competency, chosen.c.moment)
-    ).all()
-    found: dict[str, dict[str, tuple[float, int]]] = {}
-    for competency, moment, mean, n in rows:
-        found.setdefault(competency, {})[moment] = (float(mean), int(n))
-    return [_competency(tag, found[tag]) for tag in sorted(found)]
+    return competency_results(cls.campaign, cls.locality, class_id=cls.id)
 
 
 def class_outcomes(cls: TrainingClass) -> ClassOutcomes:

@@ -158,13 +158,16 @@ def gains_by_segment(
     ]
 
 
-def competency_results(campaign, head: Locality, *, geography=COLLECTED) -> list[CompetencyResult]:
-    """Per competency tag: mean share of its points in the latest pre- and post-tests.
+def competency_results(
+    campaign, head: Locality, *, geography=COLLECTED, class_id: int | None = None
+) -> list[CompetencyResult]:
+    """Per competency tag: mean share of its points in the latest pre- and post-tests
+    (of one class when ``class_id`` is given).
 
     Share of a response = points earned on the tag's items / points of the tag's items in
     its version (unanswered or unmarked answers earn 0). One SQL query.
     """
-    latest = latest_tests(campaign, head, geography=geography)
+    latest = latest_tests(campaign, head, geography=geography, class_id=class_id)
     chosen = (
         sa.select(latest.c.response_id, latest.c.moment, latest.c.version_id)
         .where(latest.c.rank == 1)
@@ -173,7 +176,7 @@ def competency_results(campaign, head: Locality, *, geography=COLLECTED) -> list
     tagged = sa.and_(Item.points > 0, Item.competency != "")
     possible = (
         sa.select(Item.version_id, Item.competency, sa.func.sum(Item.points).label("possible"))
-        .where(tagged)
+        .where(tagged, Item.version_id.in_(sa.select(chosen.c.version_id)))
         .group_by(Item.version_id, Item.competency)
         .subquery()
     )

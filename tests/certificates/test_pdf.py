@@ -4,7 +4,6 @@ name, the title, the issuing body and the verification code, with fonts embedded
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 
 import pytest
@@ -14,7 +13,6 @@ from surveyapp.certificates import printing, services
 from .conftest import HOLDER
 
 pytest.importorskip("weasyprint")
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
 
 
 def _run(tool: str, pdf: bytes, tmp_path, *args: str) -> str:

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from datetime import timedelta
 from decimal import Decimal
-
-import pytest
 
 from surveyapp.extensions import db
 from surveyapp.instruments.i18n import COMPETENCIES
 from tests.indicators.kpi_builders import KpiData
 from tests.reports.test_class_report import TITLE, build_world
-
-pytestmark = pytest.mark.skipif(
-    shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None,
-    reason="poppler-utils (pdftotext, pdfinfo) are needed",
-)
 
 
 def _poppler(tool: str, pdf: bytes, *args: str) -> str:
