@@ -17,11 +17,13 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from surveyapp.classes.models import TrainingClass
+from surveyapp.dbapi import raw_rows
 from surveyapp.extensions import db
 from surveyapp.instruments.models import InstrumentVersion, Item
 from surveyapp.instruments.qtypes import choice_values, get_type, points_of
 from surveyapp.localities.models import Locality, subtree_filter
 from surveyapp.responses.models import Answer, Response
+from surveyapp.scoring import columnar
 from surveyapp.scoring import psychometrics as psy
 from surveyapp.scoring.marking import is_auto_scored
 
@@ -93,44 +95,68 @@ def _responses(version, *, campaign=None, head=None, scope=None, class_ids=None,
     return query
 
 
-def _matrix(response_ids, items: list[Item]):
-    """(scores matrix, chosen values per item column) in response-id order."""
+def _matrix(response_ids, items: list[Item]) -> tuple[list[list[float]], int]:
+    """(one column of scores per item, in response-id order; number of responses).
+
+    Only answers worth points are read (a missing answer counts 0): a province's test holds
+    about a million answers, and reading and converting them was most of the cost."""
     column = {item.id: i for i, item in enumerate(items)}
     maxima = [float(points_of(item)) for item in items]
-    # Points as floats and values as JSON text, decoded once per distinct text: a province's
-    # test holds about a million answers, and per-row type conversion was most of the cost.
-    rows = db.session.execute(
-        sa.select(
-            Answer.response_id,
-            Answer.item_id,
-            sa.cast(Answer.points, sa.Float),
-            sa.cast(Answer.value, sa.Text),
-        ).where(Answer.response_id.in_(response_ids), Answer.item_id.in_(list(column)))
-    )
     order = {rid: n for n, rid in enumerate(sorted(db.session.scalars(response_ids)))}
-    scores = [[0.0] * len(items) for _ in order]
-    values: list[list] = [[None] * len(order) for _ in items]
-    decoded: dict[str | None, object] = {None: None}
-    for response_id, item_id, points, text in rows:
-        row, col = order[response_id], column[item_id]
-        scores[row][col] = min(points or 0.0, maxima[col])
-        if text not in decoded:
-            decoded[text] = json.loads(text)
-        values[col][row] = decoded[text]
-    return scores, values
+    columns = [[0.0] * len(order) for _ in items]
+    rows = raw_rows(
+        sa.select(Answer.response_id, Answer.item_id, sa.cast(Answer.points, sa.Float)).where(
+            Answer.response_id.in_(response_ids),
+            Answer.item_id.in_(list(column)),
+            Answer.points > 0,
+        )
+    )
+    for response_id, item_id, points in rows:
+        col = column[item_id]
+        columns[col][order[response_id]] = min(points, maxima[col])
+    return columns, len(order)
 
 
-def _options(item: Item, chosen: list) -> psy.OptionCounts | None:
+def _chosen(response_ids, items: list[Item]) -> dict[int, Counter]:
+    """Per choice item id: how many responses gave each stored value (JSON text decoded)."""
+    ids = [item.id for item in items if item.qtype in CHOICE_TYPES]
+    found: dict[int, Counter] = {item_id: Counter() for item_id in ids}
+    if not ids:
+        return found
+    text = sa.cast(Answer.value, sa.Text)
+    rows = db.session.execute(
+        sa.select(Answer.item_id, text, sa.func.count())
+        .where(Answer.response_id.in_(response_ids), Answer.item_id.in_(ids))
+        .group_by(Answer.item_id, text)
+    )
+    for item_id, value, count in rows:
+        found[item_id][_decode(value)] += count
+    return found
+
+
+def _decode(text: str | None):
+    value = None if text is None else json.loads(text)
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _options(item: Item, chosen: Counter, n: int) -> psy.OptionCounts | None:
+    """Option counts of a choice item from ``_chosen``; responses without an answer (or with
+    an empty choice) count as missing."""
     if item.qtype not in CHOICE_TYPES:
         return None
     listed = ["yes", "no"] if item.qtype == "yes_no" else choice_values(item)
-    if item.qtype != "multiple_choice":
-        return psy.option_counts([None if v is None else str(v) for v in chosen], listed)
     counts = Counter({v: 0 for v in listed})
-    for value in chosen:
-        counts.update(str(v) for v in value or [])
-    missing = sum(1 for v in chosen if not v)
-    return psy.OptionCounts(dict(counts), len(chosen) - missing, missing)
+    answered = 0
+    for value, count in chosen.items():
+        if value is None or (item.qtype == "multiple_choice" and not value):
+            continue
+        answered += count
+        if item.qtype == "multiple_choice":
+            for v in value if isinstance(value, tuple) else (value,):
+                counts[str(v)] += count
+        else:
+            counts[str(value)] += count
+    return psy.OptionCounts(dict(counts), answered, n - answered)
 
 
 def _key_values(item: Item) -> frozenset[str]:
@@ -144,16 +170,9 @@ def _key_values(item: Item) -> frozenset[str]:
     return frozenset(str(v) for v in (key if isinstance(key, list) else [key]))
 
 
-def _reliability(scores, maxima, columns: list[int], competency: str = "") -> Reliability:
-    sub = [[row[i] for i in columns] for row in scores]
-    sub_max = [maxima[i] for i in columns]
-    dichotomous = bool(sub) and psy.is_dichotomous(sub, sub_max)
-    return Reliability(
-        competency,
-        len(columns),
-        psy.cronbach_alpha(sub) if sub else None,
-        psy.kr20(sub, sub_max) if dichotomous else None,
-    )
+def _reliability(columns, maxima, chosen: list[int], n: int, competency: str = "") -> Reliability:
+    alpha, kr20 = columnar.reliability([columns[i] for i in chosen], [maxima[i] for i in chosen], n)
+    return Reliability(competency, len(chosen), alpha, kr20)
 
 
 def version_item_analysis(
@@ -181,17 +200,24 @@ def version_item_analysis(
     if not items:
         return report
     ids = sa.select(base.c.id).where(base.c.excluded.is_(False))
-    scores, values = _matrix(ids, items)
+    columns, n = _matrix(ids, items)
+    chosen = _chosen(ids, items)
     maxima = [float(points_of(item)) for item in items]
-    analysis = psy.analyse_items(scores, maxima)
+    analysis = columnar.analyse_columns(columns, maxima, n)
     rows = [
-        ItemRow(item, stats, _options(item, values[i]), _key_values(item), item_flags(stats))
-        for i, (item, stats) in enumerate(zip(items, analysis.items, strict=True))
+        ItemRow(
+            item,
+            stats,
+            _options(item, chosen.get(item.id, Counter()), n),
+            _key_values(item),
+            item_flags(stats),
+        )
+        for item, stats in zip(items, analysis.items, strict=True)
     ]
     tags = sorted({item.competency for item in items if item.competency})
     by_tag = [
-        _reliability(scores, maxima, [i for i, it in enumerate(items) if it.competency == tag], tag)
-        for tag in tags
+        _reliability(columns, maxima, [i for i, it in enumerate(items) if it.competency == t], n, t)
+        for t in tags
     ]
     overall = Reliability("", len(items), analysis.alpha, analysis.kr20)
     return ItemAnalysisReport(

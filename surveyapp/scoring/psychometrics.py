@@ -278,31 +278,22 @@ def option_counts(
 
 
 def analyse_items(scores: Matrix, max_points: Sequence[float]) -> ItemAnalysis:
-    """Run the whole item analysis; raises ValueError on malformed input (see validate)."""
-    validate(scores, max_points)
-    items = []
-    alphas = _alphas_if_deleted(scores, len(max_points))
-    person_totals = totals(scores)
-    groups = upper_lower_groups(person_totals)
-    for i, maximum in enumerate(max_points):
-        p = facility(column(scores, i), maximum)
-        r = item_rest_correlation(scores, i, person_totals=person_totals)
-        items.append(
-            ItemStats(
-                index=i,
-                facility=p,
-                facility_flag=facility_flag(p),
-                discrimination=upper_lower_discrimination(scores, i, maximum, groups=groups),
-                item_rest=r,
-                item_rest_band=discrimination_band(r),
-                alpha_if_deleted=alphas[i],
-            )
-        )
-    dichotomous = is_dichotomous(scores, max_points)
-    return ItemAnalysis(
-        n_persons=len(scores),
-        n_items=len(max_points),
-        items=items,
-        alpha=cronbach_alpha(scores),
-        kr20=kr20(scores, max_points) if dichotomous else None,
+    """Run the whole item analysis; raises ValueError on malformed input (see validate).
+
+    The numbers are those of the functions above, computed from per-item sums in
+    ``columnar`` (a province's test has about a million answers)."""
+    from surveyapp.scoring import columnar
+
+    if any(len(row) != len(max_points) for row in scores):
+        validate(scores, max_points)
+    columns = [list(c) for c in zip(*scores, strict=True)] if scores else [[] for _ in max_points]
+    if not _within_bounds(columns, max_points):
+        validate(scores, max_points)
+    return columnar.analyse_columns(columns, max_points, len(scores))
+
+
+def _within_bounds(columns, max_points: Sequence[float]) -> bool:
+    """Every maximum positive and every score in [0, max] (checked column by column)."""
+    return all(m > 0 for m in max_points) and all(
+        not c or (min(c) >= 0 and max(c) <= m) for c, m in zip(columns, max_points, strict=True)
     )

@@ -269,3 +269,56 @@ def test_alpha_if_deleted_of_the_whole_analysis_equals_the_direct_computation():
     analysis = analyse_items(scores, [1] * 6)
     for i, item in enumerate(analysis.items):
         assert item.alpha_if_deleted == pytest.approx(alpha_if_item_deleted(scores, i), abs=1e-12)
+
+
+def _reference_items(scores, max_points):
+    """Every per-item statistic from the one-function-per-statistic definitions."""
+    totals = [math.fsum(row) for row in scores]
+    groups = upper_lower_groups(totals)
+    return [
+        (
+            facility([row[i] for row in scores], top),
+            upper_lower_discrimination(scores, i, top, groups=groups),
+            item_rest_correlation(scores, i),
+            alpha_if_item_deleted(scores, i),
+        )
+        for i, top in enumerate(max_points)
+    ]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_whole_analysis_from_sums_equals_the_textbook_functions(seed):
+    """analyse_items computes from per-item sums (scoring/columnar.py); each number must
+    equal the textbook function's, on dichotomous and partial-credit data, with constant
+    columns (undefined correlations) mixed in."""
+    rng = random.Random(seed)
+    k, n = rng.randint(2, 9), rng.randint(2, 60)
+    max_points = [rng.choice((1, 1, 2, 3)) for _ in range(k)]
+    partial = seed % 2 == 1
+    scores = [
+        [rng.choice(range(top + 1)) if partial else rng.choice((0, top)) for top in max_points]
+        for _ in range(n)
+    ]
+    if seed % 3 == 0:
+        for row in scores:
+            row[0] = max_points[0]
+    analysis = analyse_items(scores, max_points)
+    for got, want in zip(analysis.items, _reference_items(scores, max_points), strict=True):
+        assert got.facility == pytest.approx(want[0], abs=1e-12)
+        assert got.discrimination == pytest.approx(want[1], abs=1e-12)
+        if want[2] is None:
+            assert got.item_rest is None
+        else:
+            assert got.item_rest == pytest.approx(want[2], abs=1e-9)
+        if want[3] is None:
+            assert got.alpha_if_deleted is None
+        else:
+            assert got.alpha_if_deleted == pytest.approx(want[3], abs=1e-9)
+    alpha = cronbach_alpha(scores)
+    assert (analysis.alpha is None) == (alpha is None)
+    if alpha is not None:
+        assert analysis.alpha == pytest.approx(alpha, abs=1e-9)
+    if partial:
+        assert analysis.kr20 is None or analysis.kr20 == pytest.approx(kr20(scores, max_points))
+    elif alpha is not None:
+        assert analysis.kr20 == pytest.approx(kr20(scores, max_points), abs=1e-9)
