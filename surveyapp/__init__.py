@@ -24,6 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_commands(app)
     register_template_helpers(app)
     register_api(app)
+    register_web_security(app)
     return app
 
 
@@ -45,9 +46,7 @@ def configure(app: Flask, test_config: dict | None) -> None:
                 "SURVEYAPP_SECRET_KEY must be set in production (a long random string)."
             )
         app.config["SECRET_KEY"] = config_module.development_secret(app.instance_path)
-    if app.config["ENV"] == "production":
-        app.config.setdefault("SESSION_COOKIE_SECURE", True)
-        app.config.setdefault("REMEMBER_COOKIE_SECURE", True)
+    # Cookie flags (Secure in production) are set by web_security.configure_cookies.
 
 
 def register_extensions(app: Flask) -> None:
@@ -87,9 +86,11 @@ def configure_sqlite(engine: sa.Engine) -> None:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
+    from surveyapp.transactions import begin_statement  # BEGIN, or BEGIN IMMEDIATE
+
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql(begin_statement(connection))
 
 
 def select_locale() -> str:
@@ -120,6 +121,9 @@ BLUEPRINT_PACKAGES = (
     "exports",
     "reports",
     "certificates",
+    "approvals",
+    "privacy",
+    "contests",
 )
 
 
@@ -133,9 +137,11 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
+    from surveyapp import unavailable
     from surveyapp.errors import register_errorhandlers as register
 
     register(app)
+    unavailable.register(app)  # a database briefly unavailable: 503, answers kept
 
 
 CLI_GROUPS = (
@@ -147,6 +153,8 @@ CLI_GROUPS = (
     "exports.cli:export_cli",
     "reports.cli:report_cli",
     "quality.cli:quality_cli",
+    "privacy.cli:privacy_cli",
+    "backup:backup_command",
 )
 
 
@@ -168,3 +176,11 @@ def register_template_helpers(app: Flask) -> None:
     from surveyapp import templating
 
     templating.register(app)
+
+
+def register_web_security(app: Flask) -> None:
+    # After every blueprint: rate limits are chosen by endpoint (see surveyapp.ratelimit).
+    from surveyapp import ratelimit, web_security
+
+    web_security.init_app(app)
+    ratelimit.init_app(app)

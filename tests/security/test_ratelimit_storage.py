@@ -1,0 +1,153 @@
+"""The database storage of rate limits: windows, expiry, keys, and counts under concurrency.
+
+Runs on the engine of ``TEST_DATABASE_URL`` (PostgreSQL) when set, else on SQLite.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+import sqlalchemy as sa
+from limits import parse
+from limits.storage import storage_from_string
+from limits.strategies import FixedWindowRateLimiter
+
+from surveyapp.config import normalise_database_url
+from surveyapp.ratelimit_models import KEY_LENGTH, RateLimitCounter
+from surveyapp.ratelimit_storage import DatabaseStorage, stored_key
+
+from .conftest import database_url
+
+
+def _engine(url: str) -> sa.Engine:
+    engine = sa.create_engine(normalise_database_url(url))
+    if engine.dialect.name == "sqlite":
+        from surveyapp import configure_sqlite
+
+        configure_sqlite(engine)
+    return engine
+
+
+@pytest.fixture
+def url(tmp_path):
+    url = database_url(tmp_path)
+    engine = _engine(url)
+    RateLimitCounter.__table__.create(engine, checkfirst=True)
+    with engine.begin() as connection:
+        connection.execute(sa.delete(RateLimitCounter))
+    yield url
+    with engine.begin() as connection:
+        connection.execute(sa.delete(RateLimitCounter))
+    engine.dispose()
+
+
+@pytest.fixture
+def storage(url):
+    engine = _engine(url)
+    yield DatabaseStorage(engine=engine)
+    engine.dispose()
+
+
+class Clock:
+    def __init__(self, now: float):
+        self.now = now
+
+    def time(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    clock = Clock(1_800_000_000.0)
+    monkeypatch.setattr("surveyapp.ratelimit_storage.time", clock)
+    return clock
+
+
+def test_the_scheme_selects_the_database_storage():
+    assert isinstance(storage_from_string("database://"), DatabaseStorage)
+
+
+def test_counts_within_a_window_then_starts_a_new_one(storage, clock):
+    assert storage.incr("k", 60) == 1
+    assert storage.incr("k", 60, amount=2) == 3
+    assert storage.get("k") == 3
+    assert storage.get_expiry("k") == clock.now + 60
+    clock.now += 59
+    assert storage.incr("k", 60) == 4
+    clock.now += 1  # the window has ended
+    assert storage.get("k") == 0
+    assert storage.get_expiry("k") == clock.now
+    assert storage.incr("k", 60) == 1
+    assert storage.get_expiry("k") == clock.now + 60
+
+
+def test_keys_are_separate_and_can_be_cleared(storage, clock):
+    storage.incr("a", 60)
+    storage.incr("b", 60)
+    storage.clear("a")
+    assert storage.get("a") == 0 and storage.get("b") == 1
+    assert storage.reset() == 1
+    assert storage.get("b") == 0
+
+
+def test_long_keys_are_shortened_by_a_digest(storage, clock):
+    long_a, long_b = "x" * 300 + "a", "x" * 300 + "b"
+    assert len(stored_key(long_a)) == KEY_LENGTH and stored_key(long_a) != stored_key(long_b)
+    assert stored_key("short") == "short"
+    storage.incr(long_a, 60)
+    assert storage.get(long_a) == 1 and storage.get(long_b) == 0
+
+
+def test_expired_rows_are_removed(storage, clock):
+    storage.incr("old", 10)
+    storage.incr("new", 100)
+    clock.now += 50
+    assert storage.remove_expired() == 1
+    with storage.engine.connect() as connection:
+        keys = connection.execute(sa.select(RateLimitCounter.key)).scalars().all()
+    assert keys == ["new"]
+
+
+def test_check_reports_health(storage, tmp_path):
+    assert storage.check() is True
+    broken = DatabaseStorage(engine=sa.create_engine(f"sqlite:///{tmp_path}/none/x.sqlite"))
+    assert broken.check() is False
+
+
+def test_works_with_the_fixed_window_strategy(storage, clock):
+    limiter = FixedWindowRateLimiter(storage)
+    limit = parse("2 per minute")
+    assert limiter.hit(limit, "client") and limiter.hit(limit, "client")
+    assert not limiter.hit(limit, "client")
+    assert limiter.hit(limit, "other")
+    stats = limiter.get_window_stats(limit, "client")
+    assert stats.remaining == 0 and stats.reset_time == clock.now + 60
+
+
+def test_concurrent_workers_never_lose_or_repeat_a_count(url):
+    """Eight workers with their own connections hit one key 200 times in all."""
+    engines = [_engine(url) for _ in range(8)]
+    storages = [DatabaseStorage(engine=engine) for engine in engines]
+    seen: list[int] = []
+    lock = threading.Lock()
+    start = threading.Barrier(len(storages))
+
+    def work(storage):
+        start.wait()
+        for _ in range(25):
+            value = storage.incr("shared", 60)
+            with lock:
+                seen.append(value)
+
+    threads = [threading.Thread(target=work, args=(s,)) for s in storages]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert sorted(seen) == list(range(1, 201))
+        assert storages[0].get("shared") == 200
+    finally:
+        for engine in engines:
+            engine.dispose()
