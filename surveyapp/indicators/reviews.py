@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from surveyapp.accounts.models import Role, User
+from surveyapp.approvals import locks
 from surveyapp.audit.services import record
 from surveyapp.classes.models import TrainingClass
 from surveyapp.classes.services import visible_classes
@@ -229,6 +230,8 @@ def review_example(
     """
     _check_may_review(actor, response)
     _check_reviewable(response)
+    # Accepting or rejecting an example moves "applies AI effectively": not in an approved period.
+    locks.refuse_if_locked(response)
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
         raise DomainError(

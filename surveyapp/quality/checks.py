@@ -19,7 +19,12 @@ from surveyapp.instruments.models import Item
 from surveyapp.quality import flags
 from surveyapp.responses.models import Answer, Response
 
-FLAG_ORDER = (flags.TOO_FAST, flags.STRAIGHT_LINING, flags.PROBABLE_DUPLICATE)
+FLAG_ORDER = (
+    flags.TOO_FAST,
+    flags.STRAIGHT_LINING,
+    flags.PROBABLE_DUPLICATE,
+    flags.LATE_FOR_APPROVED_PERIOD,
+)
 
 
 def merge_flags(current: Iterable[str] | None, added: Iterable[str]) -> list[str]:

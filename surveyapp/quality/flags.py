@@ -31,6 +31,8 @@ from dataclasses import dataclass
 TOO_FAST = "too_fast"
 STRAIGHT_LINING = "straight_lining"
 PROBABLE_DUPLICATE = "probable_duplicate"
+# Set by surveyapp.approvals.locks: sent into a period whose figures were approved.
+LATE_FOR_APPROVED_PERIOD = "late_for_approved_period"
 
 SHARE_OF_MEDIAN = 0.3
 MIN_SECONDS_PER_ITEM = 2.0

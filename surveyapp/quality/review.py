@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from surveyapp.accounts.models import Role, User
+from surveyapp.approvals import locks
 from surveyapp.audit.services import record
 from surveyapp.classes.models import TrainingClass
 from surveyapp.classes.services import visible_classes
@@ -38,6 +39,7 @@ FLAG_LABELS = {
     flags.TOO_FAST: _l("Finished much faster than the form can be read"),
     flags.STRAIGHT_LINING: _l("The same answer to every statement of a block"),
     flags.PROBABLE_DUPLICATE: _l("Probably the same person entered twice"),
+    flags.LATE_FOR_APPROVED_PERIOD: _l("Sent after the figures of its period were approved"),
 }
 
 
@@ -62,6 +64,7 @@ def flag_submission(response: Response, items: Sequence, answers: Mapping[str, o
     response.flags = merge_flags(response.flags, submission_flags(response, items, answers))
     if response.class_id is not None:
         flag_duplicates(class_id=response.class_id)
+    locks.hold_if_late(response)  # approved figures do not move: held until reviewed
 
 
 @dataclass(frozen=True)
@@ -103,7 +106,13 @@ def has_flag_condition(code: str):
 
 
 def pending_condition():
-    return sa.and_(flagged_condition(), Response.reviewed_at.is_(None), ~Response.excluded)
+    """Flagged and not reviewed: counted responses, and those held as late for an approved
+    period (excluded until a reviewer decides)."""
+    return sa.and_(
+        flagged_condition(),
+        Response.reviewed_at.is_(None),
+        sa.or_(~Response.excluded, has_flag_condition(flags.LATE_FOR_APPROVED_PERIOD)),
+    )
 
 
 TAB_CONDITIONS = {
@@ -166,6 +175,10 @@ def _mark_reviewed(response: Response, actor: User, now: datetime) -> None:
 
 def confirm(response: Response, actor: User, *, now: datetime) -> Response:
     """Keep the response: its flags were looked at and it counts."""
+    if locks.is_held(response):  # refused while its period's figures stay approved
+        locks.release_held(response, actor, now=now)
+        db.session.flush()
+        return response
     if response.excluded:
         raise DomainError(_l("This response is excluded. Restore it to count it again."))
     _mark_reviewed(response, actor, now)
@@ -189,6 +202,7 @@ def clean_reason(reason: str | None) -> str:
 def exclude(response: Response, actor: User, *, reason: str, now: datetime) -> Response:
     """Exclude the response from every figure, with a reason (its answers are kept)."""
     text = clean_reason(reason)
+    locks.refuse_if_locked(response)  # a counted response of an approved period
     response.excluded = True
     response.exclusion_note = text
     _mark_reviewed(response, actor, now)
@@ -201,6 +215,7 @@ def restore(response: Response, actor: User, *, now: datetime) -> Response:
     """Count an excluded response again (it stays reviewed)."""
     if not response.excluded:
         raise DomainError(_l("This response is not excluded."))
+    locks.refuse_if_locked(response, counted_only=False)
     before = response.exclusion_note
     response.excluded = False
     response.exclusion_note = ""

@@ -17,6 +17,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from surveyapp.approvals.services import ApprovalState, approval_state
 from surveyapp.campaigns.models import Campaign
 from surveyapp.classes.models import TrainingClass
 from surveyapp.dashboard import data as dashboard_data
@@ -66,6 +67,7 @@ class ImpactReport:
     item_analyses: list = field(default_factory=list)
     annex: Annex | None = None
     recipients: list[str] = field(default_factory=list)
+    approvals: ApprovalState | None = None  # approved periods of the head and its children
 
     @property
     def table(self):
@@ -196,4 +198,5 @@ def build_report(
     )
     report.summary = wording.summary(report)
     report.recipients = wording.recipients(campaign)
+    report.approvals = approval_state(campaign, head)
     return report

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
+from surveyapp.approvals import locks
 from surveyapp.audit.services import record
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db
@@ -83,6 +84,7 @@ def mark_answer(answer: Answer, points, actor, note: str = "") -> Answer:
     if len(note) > MAX_NOTE:
         raise DomainError(_l("Write at most %(n)s characters.", n=MAX_NOTE), field="note")
     response = answer.response
+    locks.refuse_if_locked(response)  # the figures of an approved period must not move
     old_points = answer.points
     old_score = response.score
     answer.points = new_points

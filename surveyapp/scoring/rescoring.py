@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
+from surveyapp.approvals import locks
 from surveyapp.audit.services import record
 from surveyapp.errors import DomainError, NotAllowed
 from surveyapp.extensions import db
@@ -79,6 +80,7 @@ def change_answer_key(item: Item, new_key, actor, *, scope=None) -> Rescored:
     if not may_change_key(actor, item, scope):
         raise NotAllowed(_l("You may not change this instrument."))
     key = normalise_key(item, new_key)
+    locks.refuse_if_version_locked(item.version_id)  # rescoring would move approved figures
     old_key = item.answer_key
     item.answer_key = key
     db.session.flush()

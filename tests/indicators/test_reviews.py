@@ -255,3 +255,26 @@ def test_cards_keep_the_order_asked(world):
     cards = example_cards([first, second])
     assert [c.response_id for c in cards] == [first.id, second.id]
     assert example_cards([]) == []
+
+
+def test_reviewing_an_example_of_an_approved_period_is_refused(f):
+    """Accepting an example changes "applies AI effectively": refused once the commune's
+    figures for that period are approved (issue 7, approval of figures)."""
+    from surveyapp.approvals import services as approvals
+    from surveyapp.approvals.locks import Locked
+
+    world = ReviewWorld(f).build()
+    response = world.response("a1", day=5)
+    submitter = f.user(role="coordinator", locality=world.a)
+    approver = f.user(role="coordinator", locality=world.province)
+    now = datetime(2026, 5, 2, 9, 0, tzinfo=UTC)
+    approval = approvals.submit_figures(
+        world.campaign, world.a, date(2026, 4, 1), date(2026, 4, 30),
+        actor=submitter, scope=compute_scope(submitter), now=now, note="",
+    )  # fmt: skip
+    approvals.approve(approval, actor=approver, scope=compute_scope(approver), now=now)
+    with pytest.raises(Locked):
+        review_example(response, world.trainers["a1"], accepted=True, quality_gain=False)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ExampleReview)) == 0
+    outside = world.response("b", day=6)
+    assert review_example(outside, world.trainers["b"], accepted=True, quality_gain=False)
