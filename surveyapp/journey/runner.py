@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from flask import redirect, render_template, request
 
+from surveyapp import transactions
 from surveyapp.accounts.models import User
 from surveyapp.extensions import db
 from surveyapp.instruments import engine
@@ -103,8 +104,13 @@ def _receive(target: Target):
 
 
 def _store(target: Target, answers: dict, envelope: filling.Envelope, now):
-    """Store the checked answers (one transaction) and show the receipt."""
-    stored = services.store_submission(
+    """Store the checked answers (one transaction) and show the receipt.
+
+    The score and the data-quality checks are made first (reads only); then, on SQLite,
+    ``start_writing`` takes the write lock, so that concurrent trainees queue for the few
+    statements of ``services.store`` instead of failing.
+    """
+    prepared = services.prepare(
         target.form,
         target.participant,
         answers,
@@ -113,8 +119,11 @@ def _store(target: Target, answers: dict, envelope: filling.Envelope, now):
         now=now,
         assisted_by=target.assisted_by,
     )
+    transactions.start_writing()
+    stored = services.store(prepared)
+    receipt_url = target.receipt_url(stored.response)  # read before the commit expires it
     db.session.commit()
-    return redirect(target.receipt_url(stored.response), 303)
+    return redirect(receipt_url, 303)
 
 
 def _closed(target: Target):

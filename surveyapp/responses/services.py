@@ -12,19 +12,23 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from surveyapp.accounts.models import User
+from surveyapp.approvals import locks
+from surveyapp.approvals.models import ApprovalStatus, FigureApproval
 from surveyapp.classes.models import TrainingClass
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db
 from surveyapp.instruments import engine
 from surveyapp.instruments.services import freeze
 from surveyapp.participants.models import Participant
-from surveyapp.quality import review
+from surveyapp.quality.checks import merge_flags, submission_flags
+from surveyapp.quality.duplicates import duplicate_groups, flag_groups
 from surveyapp.responses.models import Answer, ClassForm, Response
 
 # No 0/O, 1/I/L: a trainee reads the code aloud or shows it to the trainer.
@@ -69,6 +73,19 @@ def check_same_sender(response: Response, participant: Participant, form: ClassF
     return response
 
 
+@dataclass
+class Prepared:
+    """A submission checked, scored and judged, ready to be written (see ``prepare``)."""
+
+    form: ClassForm
+    participant: Participant
+    fields: dict  # the Response's columns
+    answer_rows: list[dict]  # the Answer rows, without their response id
+    flags: list[str]  # too fast, straight-lined
+    duplicate_groups: list  # probable duplicate people of the class
+    late: bool  # sent into a period whose figures were approved: to be held
+
+
 def store_submission(
     form: ClassForm,
     participant: Participant,
@@ -83,49 +100,125 @@ def store_submission(
 
     One response per person and class form (not per version: the skill test is taken
     before and after the class): a second sending to the same class form, with the same or
-    a new ``submission_id``, returns the first response's receipt.
+    a new ``submission_id``, returns the first response's receipt. The same as
+    ``store(prepare(...))``; a view under load calls the two with
+    ``transactions.start_writing()`` in between, so that only ``store`` holds the write lock.
     """
-    existing = by_submission_id(submission_id)
+    return store(
+        prepare(
+            form,
+            participant,
+            answers,
+            submission_id=submission_id,
+            started_at=started_at,
+            now=now,
+            assisted_by=assisted_by,
+        )
+    )
+
+
+def prepare(
+    form: ClassForm,
+    participant: Participant,
+    answers: dict[str, object],
+    *,
+    submission_id: str,
+    started_at: datetime | None,
+    now: datetime,
+    assisted_by: User | None = None,
+) -> Prepared:
+    """Everything that only reads: the score, the rows, the data-quality judgement (pace
+    against the class form's other responses, straight-lining, duplicate people; the same
+    checks as ``quality.review.flag_submission``, and whether the figures of its period are
+    approved, so it must be held: ``approvals.locks.hold_if_late``), made before the write."""
+    items = form.version.items
+    place = _place_of(form)
+    fields, rows = _build(form, participant, answers, submission_id, started_at, now, place)
+    fields["assisted_by_id"] = assisted_by.id if assisted_by is not None else None
+    judged = Response(**fields)  # not added: the checks read its duration and class form
+    found = submission_flags(judged, items, answers)
+    groups = duplicate_groups(class_id=form.class_id) if form.class_id is not None else []
+    late = place.any_approved and locks.approval_of(judged) is not None
+    return Prepared(form, participant, fields, rows, found, groups, late)
+
+
+def _already(submission_id: str, participant: Participant, form: ClassForm) -> Response | None:
+    """A response stored with this submission id, or this person's earlier one to the form
+    (one query); a submission id of someone else's response is a conflict."""
+    found = db.session.scalars(
+        sa.select(Response)
+        .where(
+            sa.or_(
+                Response.submission_id == submission_id,
+                sa.and_(
+                    Response.participant_id == participant.id,
+                    Response.class_form_id == form.id,
+                ),
+            )
+        )
+        .order_by(Response.id)
+    ).all()
+    for response in found:
+        if response.submission_id == submission_id:
+            return check_same_sender(response, participant, form)
+    return found[0] if found else None
+
+
+def store(prepared: Prepared) -> Stored:
+    """Write a prepared submission once (flushes, never commits)."""
+    form, participant = prepared.form, prepared.participant
+    submission_id = prepared.fields["submission_id"]
+    existing = _already(submission_id, participant, form)
     if existing is not None:
-        return Stored(check_same_sender(existing, participant, form), False)
-    earlier = previous_response(participant.id, form)
-    if earlier is not None:
-        return Stored(earlier, False)
+        return Stored(existing, False)
     for _attempt in range(RECEIPT_ATTEMPTS):
-        response = _build(form, participant, answers, submission_id, started_at, now)
-        response.assisted_by_id = assisted_by.id if assisted_by is not None else None
+        response = Response(**{**prepared.fields, "receipt_code": new_receipt_code()})
         try:
             with db.session.begin_nested():
                 db.session.add(response)
                 db.session.flush()
         except IntegrityError:
-            existing = by_submission_id(submission_id)
-            if existing is not None:  # the same submission arrived twice at once
-                return Stored(check_same_sender(existing, participant, form), False)
-            earlier = previous_response(participant.id, form)
-            if earlier is not None:  # another sending of this person's form won the race
-                return Stored(earlier, False)
+            existing = _already(submission_id, participant, form)
+            if existing is not None:  # the same submission, or this person's, won a race
+                return Stored(existing, False)
             continue  # the receipt code was taken: draw another
-        freeze(form.version, now)  # answers exist: the version may no longer change
-        review.flag_submission(response, form.version.items, answers)
+        _write_answers(response, prepared.answer_rows)
+        freeze(form.version, prepared.fields["submitted_at"])  # the version may no longer change
+        _flag(response, prepared)
         db.session.flush()
         return Stored(response, True)
     raise DomainError(_l("The form could not be saved. Please send it again."))
 
 
-def _build(form, participant, answers, submission_id, started_at, now) -> Response:
+def _write_answers(response: Response, rows: list[dict]) -> None:
+    """All answers in one statement (no ids read back: nothing here needs them)."""
+    if rows:
+        rows = [{**row, "response_id": response.id} for row in rows]
+        db.session.connection().execute(sa.insert(Answer.__table__), rows)
+
+
+def _flag(response: Response, prepared: Prepared) -> None:
+    """The flags found in ``prepare``, the duplicates' responses, and the approvals hold."""
+    response.flags = merge_flags(response.flags, prepared.flags)
+    if prepared.duplicate_groups and response.class_id is not None:
+        flag_groups(prepared.duplicate_groups, class_id=response.class_id)
+    if prepared.late:
+        locks.hold_if_late(response)  # approved figures do not move: held until reviewed
+
+
+def _build(form, participant, answers, submission_id, started_at, now, place) -> tuple[dict, list]:
     items = form.version.items
     result = engine.score(items, answers)
     scored = result.max_score is not None and result.max_score > 0
-    response = Response(
+    fields = dict(
         submission_id=submission_id,
-        receipt_code=new_receipt_code(),
+        receipt_code="",
         class_id=form.class_id,
         version_id=form.version_id,
         class_form_id=form.id,
         moment=form.moment,
         participant_id=participant.id,
-        locality_id=_class_locality(form),
+        locality_id=place.locality_id,
         started_at=started_at,
         submitted_at=now,
         received_at=now,
@@ -134,19 +227,33 @@ def _build(form, participant, answers, submission_id, started_at, now) -> Respon
         max_score=result.max_score if scored else None,
         flags=[],
     )
-    for row in engine.answer_rows(items, answers):
-        response.answers.append(
-            Answer(
-                item_id=row.item.id, value=jsonable(row.value), number=row.number, points=row.points
-            )
+    rows = [
+        dict(item_id=row.item.id, value=jsonable(row.value), number=row.number, points=row.points)
+        for row in engine.answer_rows(items, answers)
+    ]
+    return fields, rows
+
+
+class _Place(NamedTuple):
+    locality_id: int | None
+    any_approved: bool  # some figures of the class's campaign are approved
+
+
+def _place_of(form: ClassForm) -> _Place:
+    """The class's locality, and whether its campaign has approved figures at all (one
+    query; without any, no response can fall in a locked period)."""
+    approved = (
+        sa.select(FigureApproval.id)
+        .where(
+            FigureApproval.campaign_id == TrainingClass.campaign_id,
+            FigureApproval.status == ApprovalStatus.APPROVED,
         )
-    return response
-
-
-def _class_locality(form: ClassForm) -> int | None:
-    return db.session.scalar(
-        sa.select(TrainingClass.locality_id).where(TrainingClass.id == form.class_id)
+        .exists()
     )
+    row = db.session.execute(
+        sa.select(TrainingClass.locality_id, approved).where(TrainingClass.id == form.class_id)
+    ).first()
+    return _Place(row[0], bool(row[1])) if row is not None else _Place(None, False)
 
 
 def _duration(started_at: datetime | None, now: datetime) -> int | None:
