@@ -68,7 +68,7 @@ def normalise_code(code: str | None) -> str:
 def find_by_code(code: str | None) -> Certificate | None:
     """The certificate of ``code`` typed in any case, with spaces or dashes; else None."""
     code = normalise_code(code)
-    if not code or len(code) > 16:
+    if not code or len(code) > 16 or "\x00" in code:  # PostgreSQL cannot compare NUL
         return None
     return db.session.scalar(sa.select(Certificate).where(Certificate.code == code))
 

@@ -86,7 +86,7 @@ def normalise_code(code: str | None) -> str:
 def find_by_code(code: str | None) -> TrainingClass | None:
     """The class with this access code, whatever the case or spacing typed; else None."""
     code = normalise_code(code)
-    if not code:
+    if not code or "\x00" in code:  # no code holds NUL (PostgreSQL cannot even compare it)
         return None
     return db.session.scalar(sa.select(TrainingClass).where(TrainingClass.access_code == code))
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, StringField, TelField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from surveyapp.labels import choices
 from surveyapp.participants.services import NAME_MAX, ORGANISATION_MAX
@@ -32,6 +34,13 @@ YES, NO = "yes", "no"
 OTHER_PLACE = "other"
 
 
+def no_control_characters(_form, field) -> None:
+    """Refuse invisible control characters (NUL, escapes...): no name or code holds them,
+    and PostgreSQL cannot store NUL."""
+    if isinstance(field.data, str) and any(unicodedata.category(ch) == "Cc" for ch in field.data):
+        raise ValidationError(_l("Remove the special characters: letters and digits only."))
+
+
 def _yes_no() -> list[SelectChoice]:
     return [SelectChoice(YES, _l("Yes, I agree")), SelectChoice(NO, _l("No, I do not agree"))]
 
@@ -40,7 +49,11 @@ class CodeForm(FlaskForm):
     code = StringField(
         _l("Code"),
         description=_l("The code written on the board or the class sheet, for example K7QM2P."),
-        validators=[InputRequired(message=_l("Enter the code.")), Length(max=40)],
+        validators=[
+            InputRequired(message=_l("Enter the code.")),
+            Length(max=40),
+            no_control_characters,
+        ],
         render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
     )
 
@@ -51,6 +64,7 @@ class IdentifyForm(FlaskForm):
         validators=[
             InputRequired(message=_l("Please write your full name.")),
             Length(max=NAME_MAX),
+            no_control_characters,
         ],
         render_kw={"autocomplete": "name"},
     )
@@ -73,7 +87,7 @@ class IdentifyForm(FlaskForm):
     organisation = StringField(
         _l("Workplace or organisation"),
         description=_l("For example: People's Committee of Văn Yên commune. May be left empty."),
-        validators=[Optional(), Length(max=ORGANISATION_MAX)],
+        validators=[Optional(), Length(max=ORGANISATION_MAX), no_control_characters],
     )
     commune = SelectField(
         _l("Commune or ward where you live or work"),
@@ -92,6 +106,6 @@ class IdentifyForm(FlaskForm):
     phone = TelField(
         _l("Phone number (only if you agreed to be contacted)"),
         description=_l("For example 0912 345 678."),
-        validators=[Optional(), Length(max=30)],
+        validators=[Optional(), Length(max=30), no_control_characters],
         render_kw={"inputmode": "tel", "autocomplete": "tel"},
     )

@@ -291,7 +291,7 @@ def is_enrolled(participant_id: int, class_id: int) -> bool:
 def by_follow_up_token(token: str | None) -> Participant | None:
     """The (not erased) participant of a personal follow-up code, typed in any case."""
     token = normalise_token(token)
-    if not token:
+    if not token or "\x00" in token:  # no code holds NUL (PostgreSQL cannot even compare it)
         return None
     return db.session.scalar(
         sa.select(Participant).where(

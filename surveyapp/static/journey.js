@@ -190,7 +190,10 @@
     var old = form.querySelectorAll(".items p.error, .items .has-error");
     for (var i = 0; i < old.length; i++) {
       if (old[i].tagName === "P") old[i].parentNode.removeChild(old[i]);
-      else old[i].className = old[i].className.replace(" has-error", "");
+      else {
+        old[i].className = old[i].className.replace(" has-error", "");
+        describe(old[i], null);
+      }
     }
     keys.forEach(function (k) {
       var box = document.getElementById("item-" + k), p = document.createElement("p");
@@ -201,9 +204,28 @@
       p.textContent = errors[k];
       at.parentNode.insertBefore(p, at);
       box.className += " has-error";
+      describe(box, p.id);
     });
-    document.getElementById("item-" + keys[0]).scrollIntoView();
+    var first = form.querySelector(".items .has-error");  // the first on the page
+    first.scrollIntoView();
+    var field = first.querySelector("input, textarea, select");
+    if (field) field.focus();  // keyboard and screen-reader users land on the first problem
     return true;
+  }
+  function describe(box, errorId) {  // as the server renders it: aria-invalid, aria-describedby
+    var hint = box.querySelector(".hint"), ids = [];
+    if (hint && hint.id) ids.push(hint.id);
+    if (errorId) ids.push(errorId);
+    var target = box.querySelector("fieldset") || box.querySelector("input, textarea, select");
+    if (target) {
+      if (ids.length) target.setAttribute("aria-describedby", ids.join(" "));
+      else target.removeAttribute("aria-describedby");
+    }
+    var inputs = box.querySelectorAll("input, textarea, select");
+    for (var i = 0; i < inputs.length; i++) {
+      if (errorId) inputs[i].setAttribute("aria-invalid", "true");
+      else inputs[i].removeAttribute("aria-invalid");
+    }
   }
   function post() {  // the ordinary form post, as without JavaScript
     var a = document.createElement("input");
