@@ -10,12 +10,14 @@ from decimal import Decimal
 
 import pytest
 
+from surveyapp.approvals.models import FigureApproval
 from surveyapp.campaigns.models import CoreMember, Material
 from surveyapp.extensions import db
 from surveyapp.instruments.models import Instrument, InstrumentVersion, Item
 from surveyapp.participants.models import Enrolment, Participant
 from surveyapp.responses.models import ClassForm, Response
 
+from .contests.entry_helpers import sibling_product
 from .test_access_matrix import ROUTES, _method
 
 
@@ -61,6 +63,14 @@ def sibling_world(f):
     )
     db.session.add(response)
     owner = f.user(role="trainer", locality=b)
+    approval = FigureApproval(
+        campaign_id=campaign.id,
+        locality_id=b.id,
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 6, 30),
+        snapshot={},
+    )
+    db.session.add(approval)
     db.session.flush()
     values = {
         "campaign_id": campaign.id,
@@ -77,8 +87,53 @@ def sibling_world(f):
         "response_id": response.id,
         "version_id": version.id,
         "code": b.code,  # /api/v1/localities/<code>
+        "approval_id": approval.id,
     }
+    values.update(_contest_values(b, campaign, owner))
+    values.update(sibling_product(f, b, campaign, values))  # entries, files, judging
     return a, values, material.id
+
+
+def _contest_values(b, campaign, leader):
+    """Contest objects of commune B: school, club, pupil, contest, team, round, judge."""
+    from datetime import UTC, datetime
+
+    from surveyapp.contests.models import (
+        Club,
+        ClubMember,
+        Contest,
+        ContestJudge,
+        Round,
+        School,
+        Team,
+    )
+
+    school = School(name="Trường THCS Văn Yên", locality_id=b.id)
+    db.session.add(school)
+    db.session.flush()
+    club = Club(name="CLB AI Văn Yên", school=school, locality_id=b.id, leader=leader,
+                join_code="BBCLUB")  # fmt: skip
+    pupil = ClubMember(club=club, full_name="Đặng Thu Hà", grade="8A")
+    contest = Contest(title="Cuộc thi xã Văn Yên", campaign_id=campaign.id, locality_id=b.id,
+                      status="open")  # fmt: skip
+    db.session.add_all([club, pupil, contest])
+    db.session.flush()
+    team = Team(contest=contest, club=club, name="Đội Mù Cang Chải", members=[pupil])
+    opens = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
+    quiz = Round(contest=contest, kind="quiz", title="Vòng 1", opens_at=opens,
+                 closes_at=opens.replace(hour=10), time_limit_seconds=600)  # fmt: skip
+    judge = ContestJudge(contest_id=contest.id, user_id=leader.id, school_id=school.id)
+    db.session.add_all([team, quiz, judge])
+    db.session.flush()
+    return {
+        "school_id": school.id,
+        "club_id": club.id,
+        "member_id": pupil.id,
+        "contest_id": contest.id,
+        "team_id": team.id,
+        "round_id": quiz.id,
+        "judge_id": judge.id,
+    }
 
 
 def _url(rule, values, material_id):

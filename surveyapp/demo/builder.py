@@ -18,6 +18,7 @@ from surveyapp.campaigns.models import Campaign, CoreMember, Material, Populatio
 from surveyapp.classes.models import TrainingClass
 from surveyapp.demo import current, pilot
 from surveyapp.demo.common import DemoContext
+from surveyapp.demo.contests import build_demo_contest
 from surveyapp.demo.responses import ResponsesSummary, build_demo_responses
 from surveyapp.demo.reviews import ReviewsSummary, review_demo_examples
 from surveyapp.demo.users import create_demo_users
@@ -108,6 +109,7 @@ def build_demo(*, seed: int = DEMO_SEED, scale: float = 1.0) -> DemoSummary:
     users = create_demo_users()
     trainers = [users["trainer"], users["trainer2"]]
     campaigns = (pilot.build_pilot(ctx, trainers), current.build_current(ctx, trainers))
+    build_demo_contest(ctx, users, campaigns[1])  # a school AI clubs' contest (issue 6)
     answers = build_demo_responses(seed=seed, scale=scale)
     reviews = review_demo_examples(seed=seed)
     # The demo writes its responses in bulk, past the submission hook: scan them as
