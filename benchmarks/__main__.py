@@ -3,7 +3,9 @@
 Builds (or reuses) the synthetic province on SQLite (cached under ``benchmarks/.data/``) and,
 with ``--postgres``, in that PostgreSQL database (its schema is replaced), then runs the
 indicators bench and, when present, the export bench (``benchmarks/export_bench.py``) on
-each engine. ``make bench`` runs it at full scale; ``make bench BENCH_SCALE=0.01`` is quick.
+each engine, the report bench, and the load bench (``benchmarks/load_bench.py``: gunicorn and
+wrk; ``--no-load`` skips it, ``--load-postgres URL`` adds PostgreSQL to it). ``make bench``
+runs it at full scale; ``make bench BENCH_SCALE=0.01`` is quick.
 """
 
 from __future__ import annotations
@@ -45,6 +47,19 @@ def parse(argv: list[str] | None):
     parser.add_argument("--no-naive", action="store_true", help="skip the naive query")
     parser.add_argument("--no-export", action="store_true", help="skip the export bench")
     parser.add_argument("--no-report", action="store_true", help="skip the report bench")
+    parser.add_argument(
+        "--no-load", action="store_true", help="skip the load bench (gunicorn + wrk)"
+    )
+    parser.add_argument(
+        "--load-postgres",
+        metavar="URL",
+        default=os.environ.get("BENCH_LOAD_POSTGRES") or None,
+        help="PostgreSQL database for the load bench, WIPED each run "
+        "(e.g. postgresql:///surveyapp_bench_load; not the --postgres one)",
+    )
+    parser.add_argument(
+        "--no-leaderboard", action="store_true", help="skip the leaderboard load bench"
+    )
     return parser.parse_args(argv)
 
 
@@ -68,6 +83,14 @@ def main(argv: list[str] | None = None) -> int:
                 *(["--postgres", args.postgres] if args.postgres else []),
             ]
         )
+    board_main = None if args.no_leaderboard else export_bench_main("leaderboard_bench")
+    if board_main is not None:
+        print("\n== Quiz leaderboard under load (2,000 participants)", flush=True)
+        board_main(["--postgres", args.postgres] if args.postgres else [])
+    load_main = None if args.no_load else export_bench_main("load_bench")
+    if load_main is not None:
+        print("\n== Load: survey submissions under gunicorn (wrk)", flush=True)
+        load_main(["--postgres", args.load_postgres] if args.load_postgres else [])
     return 0
 
 
