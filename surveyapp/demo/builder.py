@@ -18,7 +18,7 @@ from surveyapp.campaigns.models import Campaign, CoreMember, Material, Populatio
 from surveyapp.classes.models import TrainingClass
 from surveyapp.demo import current, pilot
 from surveyapp.demo.common import DemoContext
-from surveyapp.demo.contests import build_demo_contest
+from surveyapp.demo.contests import ContestSummary, build_demo_contest
 from surveyapp.demo.responses import ResponsesSummary, build_demo_responses
 from surveyapp.demo.reviews import ReviewsSummary, review_demo_examples
 from surveyapp.demo.users import create_demo_users
@@ -55,6 +55,7 @@ class DemoSummary:
     responses: ResponsesSummary | None = None
     reviews: ReviewsSummary | None = None
     flagged: int = 0
+    contest: ContestSummary | None = None
 
     def lines(self) -> list[str]:
         out = []
@@ -71,6 +72,12 @@ class DemoSummary:
         if self.reviews is not None:
             out.extend(self.reviews.lines())
         out.append(f"Data-quality scan: {self.flagged:,} responses flagged for review.")
+        if self.contest is not None:
+            c = self.contest
+            out.append(
+                f"School AI contest: {c.clubs} clubs, {c.pupils} pupils, {c.teams} teams, "
+                f"{c.attempts} quiz attempts, {c.entries} product entries."
+            )
         return out
 
 
@@ -109,7 +116,7 @@ def build_demo(*, seed: int = DEMO_SEED, scale: float = 1.0) -> DemoSummary:
     users = create_demo_users()
     trainers = [users["trainer"], users["trainer2"]]
     campaigns = (pilot.build_pilot(ctx, trainers), current.build_current(ctx, trainers))
-    build_demo_contest(ctx, users, campaigns[1])  # a school AI clubs' contest (issue 6)
+    contest = build_demo_contest(ctx, users, campaigns[1])  # a school AI clubs' contest (issue 6)
     answers = build_demo_responses(seed=seed, scale=scale)
     reviews = review_demo_examples(seed=seed)
     # The demo writes its responses in bulk, past the submission hook: scan them as
@@ -117,7 +124,7 @@ def build_demo(*, seed: int = DEMO_SEED, scale: float = 1.0) -> DemoSummary:
     scans = [scan_campaign(c) for c in campaigns]
     flagged = sum(s.paced_or_straight + s.duplicate_responses for s in scans)
     counts = tuple(count_campaign(c) for c in campaigns)
-    return DemoSummary(imported, len(users), counts, answers, reviews, flagged)
+    return DemoSummary(imported, len(users), counts, answers, reviews, flagged, contest)
 
 
 def count_campaign(campaign: Campaign) -> CampaignCounts:

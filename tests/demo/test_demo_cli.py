@@ -15,6 +15,7 @@ def test_load_if_empty_loads_once(runner):
     assert first.exit_code == 0, first.output
     assert "Demo loaded" in first.output and "151 core members" in first.output
     assert "Tỉnh Yên Bái" in first.output and "Tỉnh Lào Cai" in first.output
+    assert "School AI contest: 2 clubs, 20 pupils, 5 teams" in first.output
     second = runner.invoke(args=["demo", "load", "--if-empty"])
     assert second.exit_code == 0 and "not loaded" in second.output
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Campaign)) == 2
