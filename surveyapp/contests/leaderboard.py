@@ -29,6 +29,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -291,7 +292,7 @@ def shows_board(round_: Round) -> bool:
 
 def fresh_entry(round_id: int, *, organiser: bool, now: datetime) -> Entry | None:
     """The cached entry when it is within its TTL and the view state has not changed."""
-    entry = _CACHE.get((round_id, organiser))
+    entry = _CACHE.get((round_id, organiser, str(get_locale())))
     if entry is None or time.monotonic() - entry.checked > _ttl():
         return None
     info = entry.info
@@ -307,7 +308,8 @@ def entry_for(round_: Round, *, organiser: bool, now: datetime) -> Entry:
     info = round_info(round_)
     shown = tuple(sorted((name, str(value)) for name, value in info.items()))  # titles...
     version = (state, str(cutoff), shown, *data_version(round_.id, cutoff))
-    key = (round_.id, organiser)
+    # Labels are translated ("A member of <team>"): one board per language.
+    key = (round_.id, organiser, str(get_locale()))
     moment = time.monotonic()
     entry = _CACHE.get(key)
     if entry is not None and entry.version == version and moment - entry.built <= _max_age():

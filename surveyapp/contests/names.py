@@ -14,11 +14,12 @@ from surveyapp.contests.models import ClubMember, Team
 
 
 def public_name(member: ClubMember, team: Team | None = None) -> str:
-    """The pupil's name if it may be published, else the team's name (or a neutral label)."""
+    """The pupil's name if it may be published, else "A member of <team>" (several pupils of
+    one team may stand on a leaderboard) or a neutral label."""
     if member.may_publish_name:
         return member.full_name
     if team is not None:
-        return team.name
+        return _("A member of %(team)s", team=team.name)
     return _("Pupil of %(club)s", club=member.club.name) if member.club else _("A pupil")
 
 

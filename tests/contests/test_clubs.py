@@ -28,9 +28,9 @@ def _consent(member, *, guardian_name="Lò Văn Sáng"):
 def test_public_name_needs_both_consents(world):
     pupil = world["pupils_a"][0]
     team = world["teams"][0]
-    assert public_name(pupil, team) == "Đội Mù Cang Chải"
+    assert public_name(pupil, team) == "A member of Đội Mù Cang Chải"
     clubs.record_consent(None, pupil, clubs.Consent(True, False), now=T0)
-    assert public_name(pupil, team) == "Đội Mù Cang Chải"
+    assert public_name(pupil, team) == "A member of Đội Mù Cang Chải"
     _consent(pupil)
     assert public_name(pupil, team) == "Lò Văn Páo"
 

@@ -178,3 +178,18 @@ def test_the_etag_is_the_same_in_every_worker(client, board_round):
     first = client.get(url(board_round)).headers["ETag"]
     lb.forget(board_round.id)  # another process: its own cache, built at another moment
     assert client.get(url(board_round)).headers["ETag"] == first
+
+
+def test_the_cached_board_is_kept_per_language(app, client, board_round):
+    """Labels of pupils without consent are translated ("A member of <team>"), so a board
+    cached for an English reader must not be served to a Vietnamese one."""
+    app.config["LEADERBOARD_CACHE_SECONDS"] = 60
+    try:
+        english = client.get(url(board_round)).get_data(as_text=True)
+        vietnamese = client.get(url(board_round, "?lang=vi"), follow_redirects=True)
+        html = vietnamese.get_data(as_text=True)
+    finally:
+        app.config.pop("LEADERBOARD_CACHE_SECONDS")
+    assert "A member of Đội Mù Cang Chải" in english
+    assert 'lang="vi"' in html and "A member of" not in html
+    assert "Thành viên" in html and "Đội Mù Cang Chải" in html
