@@ -23,7 +23,12 @@ PLACES = ["Xã Văn Yên", "Xã Mù Cang Chải", "Phường Yên Thịnh"]
 
 def sqlite_app(path):
     app = create_app(
-        {"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "backup-test", "TESTING": True}
+        {
+            "DATABASE_URL": f"sqlite:///{path}",
+            "SECRET_KEY": "backup-test",
+            "TESTING": True,
+            "LANGUAGES": ("en", "vi"),  # the suite reads English (tests/conftest.py)
+        }
     )
     with own_session(app):
         db.create_all()
