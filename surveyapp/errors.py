@@ -39,10 +39,18 @@ def _wants_json() -> bool:
 
 
 def render_error(status: int, message=None):
+    from surveyapp import unavailable
+
     title = TITLES.get(status, TITLES[400])
     if _wants_json():
         return jsonify(error=str(title), detail=str(message or title)), status
-    return render_template("errors/error.html", status=status, title=title, message=message), status
+    try:
+        page = render_template("errors/error.html", status=status, title=title, message=message)
+    except unavailable.UNAVAILABLE_ERRORS as error:
+        # The layout names the signed-in user, which needs the database: a 404 during an
+        # outage must still not become a 500.
+        return unavailable.database_unavailable(error)
+    return page, status
 
 
 def register_errorhandlers(app: Flask) -> None:

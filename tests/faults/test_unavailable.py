@@ -150,3 +150,13 @@ def test_staff_pages_and_the_login_say_unavailable_and_never_echo_a_password(dow
     login = anonymous.post("/login", data={"email": "a@example.vn", "password": "Bí-mật-123"})
     assert login.status_code == 503 and MESSAGE in login.text
     assert "Bí-mật-123" not in login.text
+
+
+def test_an_error_page_for_a_signed_in_user_during_an_outage_is_a_503_not_a_500(down_app):
+    """The error page's layout loads the signed-in user: that needs the database too."""
+    client = down_app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = "1:token"
+        session["_fresh"] = True
+    missing = client.get("/no-such-page")
+    assert missing.status_code == 503 and MESSAGE in missing.text
