@@ -8,6 +8,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
+from surveyapp import transactions
 from surveyapp.classes.models import TrainingClass
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db
@@ -59,7 +60,11 @@ def _fields(form: IdentifyForm) -> participants.IdentityFields:
 
 
 def identify_from_form(form: IdentifyForm, cls: TrainingClass) -> Participant | None:
-    """Run the service; on a broken rule put its message next to the field, return None."""
+    """Run the service; on a broken rule put its message next to the field, return None.
+
+    A whole class identifies within minutes: on SQLite the write lock is taken first
+    (``transactions.start_writing``), so that concurrent people queue instead of failing."""
+    transactions.start_writing()
     try:
         return participants.identify(
             cls,
