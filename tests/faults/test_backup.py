@@ -4,6 +4,7 @@ fails."""
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 from datetime import UTC, date, datetime
@@ -83,7 +84,7 @@ def test_backup_while_writing_gives_a_copy_that_opens_with_the_data(tmp_path):
     assert "Backup written to" in result.output and str(output) in result.output
     # A restore: the copy is a database of its own (no -wal file needed) with the data.
     assert not (tmp_path / "copies" / "backup.sqlite-wal").exists()
-    with sqlite3.connect(output) as copy:
+    with contextlib.closing(sqlite3.connect(output)) as copy:  # `with connect()` never closes
         assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         assert copy.execute("PRAGMA journal_mode").fetchone() == ("delete",)
         names = [row[0] for row in copy.execute("SELECT name FROM locality ORDER BY code")]
