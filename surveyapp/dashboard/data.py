@@ -82,11 +82,12 @@ def learning_gains(campaign: Campaign, head: Locality, segment: str | None):
     """The gains of everybody in ``head`` (or of ``segment``) first, then of each segment
     with matched learners when no segment was chosen."""
     label = str(SEGMENT_LABELS.get(segment, segment)) if segment else _("Everybody")
-    groups = [(label, scoring.gain_summary(campaign, head, segment=segment))]
+    scores = scoring.person_scores(campaign, head, segment=segment)  # read once for all groups
+    groups = [(label, scoring.summarise(scores))]
     if segment is None:
         groups += [
             (str(SEGMENT_LABELS.get(seg, seg)), summary)
-            for seg, summary in scoring.gains_by_segment(campaign, head)
+            for seg, summary in scoring.segment_gains(scores)
             if summary.n_matched
         ]
     return groups

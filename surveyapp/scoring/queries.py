@@ -151,7 +151,11 @@ def gains_by_segment(
     campaign, head: Locality, *, geography=COLLECTED
 ) -> list[tuple[str, gains.GainSummary]]:
     """``(segment, gains)`` for every segment, in ``Segment`` order (empty groups included)."""
-    scores = person_scores(campaign, head, geography=geography)
+    return segment_gains(person_scores(campaign, head, geography=geography))
+
+
+def segment_gains(scores: list[PersonScore]) -> list[tuple[str, gains.GainSummary]]:
+    """``gains_by_segment`` from already read ``person_scores``."""
     return [
         (segment.value, summarise([s for s in scores if s.segment == segment.value]))
         for segment in Segment
