@@ -21,7 +21,9 @@ parts of the app share lives here:
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
+import gc
 import os
 import re
 import unicodedata
@@ -155,7 +157,23 @@ def render_document(html: str, *, stylesheets: Iterable = (), fetcher=None):
 def render_pdf(html: str, *, stylesheets: Iterable = ()) -> bytes:
     """PDF bytes of ``html``; ``stylesheets``: CSS strings (or ``weasyprint.CSS``) added
     after the page's own styles."""
-    return render_document(html, stylesheets=stylesheets).write_pdf()
+    with objects_set_aside():
+        return render_document(html, stylesheets=stylesheets).write_pdf()
+
+
+@contextlib.contextmanager
+def objects_set_aside():
+    """Keep the objects alive before rendering out of the garbage collector's scans while
+    WeasyPrint lays out (``gc.freeze``): a worker holding the report's data made every
+    collection during layout walk it too (the PDF of a province took 20% longer than
+    WeasyPrint alone). Garbage is collected first, so none of it is kept through the
+    layout; nothing is leaked: the objects are handed back afterwards."""
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def ascii_filename(filename: str) -> str:
