@@ -1,7 +1,8 @@
 """A small school AI contest in the demo: two schools' clubs in two communes of Lào Cai,
 twenty pupils, five teams, a timed quiz round (taken, leaderboard revealed), a judged
 product round (rubric, four judges, scores, results published, prizes awarded) and an open
-practice round that a visitor can try as a pupil.
+practice round for the pupils of the five teams (a visitor tries it by joining a club with its
+code and being put in a team by the club's leader, e.g. the trainer ``giangvien``).
 
 Everything goes through the contest services, with fixed dates and the demo's seeded RNG,
 so the demo is the same every time. Flushes, never commits.
@@ -169,7 +170,7 @@ def _contest(campaign: Campaign, organiser: User, scope: Scope, version) -> Cont
         max_file_mb=20, standardise_scores=True,
     )  # fmt: skip
     practice = rounds.RoundFields(
-        kind="quiz", title="Vòng luyện tập (mở cho mọi học sinh)", opens_at=PRODUCT_OPENS,
+        kind="quiz", title="Vòng luyện tập (mở cho các đội)", opens_at=PRODUCT_OPENS,
         closes_at=datetime(2026, 12, 31, 16, 0, tzinfo=UTC), version=version,
         time_limit_seconds=900, attempts_allowed=3, late_rule="accept",
     )  # fmt: skip
