@@ -167,3 +167,19 @@ def as_user(app):
         return client
 
     return _as
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium shared by tests/browser and tests/a11y: Playwright's sync API runs
+    one instance per process, so one session-wide browser serves every package, in any order."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

@@ -11,20 +11,17 @@ for real and always use SQLite, whatever ``TEST_DATABASE_URL`` says.
 from __future__ import annotations
 
 import logging
-import threading
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from werkzeug.serving import make_server
 
 from surveyapp import create_app
 from surveyapp.demo.builder import build_demo
 from surveyapp.extensions import db
 from tests.browser.conftest import (  # noqa: F401 (the skip hook is reused)
-    CHROMIUM,
-    CHROMIUM_ARGS,
     pytest_collection_modifyitems,
+    serving,
 )
 from tests.factories import Factories
 from tests.journey.helpers import attach, make_class, standard_versions
@@ -76,34 +73,8 @@ def site(tmp_path_factory):
         db.create_all()
         seeded = _seed()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield SimpleNamespace(app=app, url=f"http://127.0.0.1:{server.server_port}", **vars(seeded))
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-        with app.app_context():
-            db.engine.dispose()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-
-@pytest.fixture(scope="package")
-def browser():
-    """Headless Chromium for this package only. Playwright's sync API runs one instance per
-    process, so this one is closed when the package ends, before tests/browser starts its own
-    (session-wide) one; run tests/a11y before tests/browser, as the default order does."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with serving(app, path) as url:
+        yield SimpleNamespace(app=app, url=url, **vars(seeded))
 
 
 def new_context(browser, viewport: dict):

@@ -9,6 +9,7 @@ They always use SQLite, whatever ``TEST_DATABASE_URL`` says.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import threading
@@ -58,6 +59,25 @@ def _transaction():
     yield
 
 
+@contextlib.contextmanager
+def serving(app, path: Path):
+    """Serve ``app`` (on the SQLite file ``path``) on a free port of 127.0.0.1; yields its
+    base URL, then stops the server and removes the database files."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        with app.app_context():
+            db.engine.dispose()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
 def _seed() -> SimpleNamespace:
     f = Factories()
     province = f.locality("Tỉnh Yên Bái", kind="province", scheme="2024", code="J15")
@@ -90,31 +110,8 @@ def live(tmp_path_factory):
     with app.app_context():
         db.create_all()
         seeded = _seed()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield SimpleNamespace(app=app, url=f"http://127.0.0.1:{server.server_port}", **vars(seeded))
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-        with app.app_context():
-            db.engine.dispose()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with serving(app, path) as url:
+        yield SimpleNamespace(app=app, url=url, **vars(seeded))
 
 
 @pytest.fixture
