@@ -57,6 +57,23 @@ def _wait_until_ready(url: str, server: subprocess.Popen) -> None:
     raise AssertionError("gunicorn did not start in 30 s")
 
 
+def _wait_for_both_workers(url: str, log: Path) -> None:
+    """Send bursts of health checks until the access log shows two worker pids.
+
+    The first answer to a health check only proves one worker booted; on a slow machine
+    the second may still be importing the app when the thirty logins arrive.
+    """
+    deadline = time.monotonic() + 30
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        while time.monotonic() < deadline:
+            list(pool.map(lambda _: _status(url), range(8)))
+            time.sleep(0.2)  # let the workers flush their access log
+            pids = {line.split()[0] for line in log.read_text().splitlines() if line}
+            if len(pids) >= 2:
+                return
+    raise AssertionError("the second gunicorn worker did not answer in 30 s")
+
+
 @pytest.fixture
 def schema(tmp_path):
     url = database_url(tmp_path)
@@ -93,6 +110,7 @@ def server(schema, tmp_path):
     )
     try:
         _wait_until_ready(f"http://127.0.0.1:{port}/healthz", process)
+        _wait_for_both_workers(f"http://127.0.0.1:{port}/healthz", log)
         yield f"http://127.0.0.1:{port}", log
     finally:
         process.terminate()
