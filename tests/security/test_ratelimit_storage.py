@@ -151,3 +151,46 @@ def test_concurrent_workers_never_lose_or_repeat_a_count(url):
     finally:
         for engine in engines:
             engine.dispose()
+
+
+def test_counts_on_a_sqlite_file_go_through_the_write_queue_without_fsync(tmp_path, monkeypatch):
+    """With the app's engine on a SQLite file, counts use this process's own engine
+    (``synchronous=NORMAL``) and queue with the app's writers; threads never lose a count."""
+    from surveyapp import create_app, ratelimit_storage, transactions
+
+    url = f"sqlite:///{tmp_path}/counts.sqlite"
+    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "x"})
+    queued = []
+    acquire = transactions.WriteQueue.acquire
+
+    def counting_acquire(queue):
+        queued.append(queue.path)
+        acquire(queue)
+
+    monkeypatch.setattr(transactions.WriteQueue, "acquire", counting_acquire)
+    with app.app_context():
+        RateLimitCounter.__table__.create(app.extensions["sqlalchemy"].engine)
+        storage = DatabaseStorage()
+        seen: list[int] = []
+        lock = threading.Lock()
+
+        def work():
+            with app.app_context():
+                for _ in range(20):
+                    value = storage.incr("shared", 60)
+                    with lock:
+                        seen.append(value)
+
+        threads = [threading.Thread(target=work) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert sorted(seen) == list(range(1, 81))
+        assert len(queued) == 80 and queued[0].endswith("counts.sqlite.write-lock")
+        engine = ratelimit_storage._counting_engine(sa.make_url(url))
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+        with app.extensions["sqlalchemy"].engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+        engine.dispose()
