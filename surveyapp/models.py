@@ -23,6 +23,7 @@ from surveyapp.contests.entry_models import (  # noqa: F401
 from surveyapp.contests.models import Club, ClubMember, Contest, ContestJudge, Round, School, Team  # noqa: F401,E501
 from surveyapp.contests.quiz_models import QuizAttempt  # noqa: F401
 from surveyapp.indicators.models import ExampleReview, IndicatorRule  # noqa: F401,E402
+from surveyapp.instruments import snapshots  # noqa: F401,E402  (raises items_revision on flush)
 from surveyapp.instruments.models import Instrument, InstrumentVersion, Item  # noqa: F401,E402
 from surveyapp.localities.models import Locality, LocalityCrosswalk, LocalityScheme  # noqa: F401
 from surveyapp.participants.models import Consent, Enrolment, Participant  # noqa: F401,E402

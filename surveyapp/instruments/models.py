@@ -63,6 +63,9 @@ class InstrumentVersion(db.Model):
         sa.ForeignKey("user_account.id", ondelete="SET NULL")
     )
     source: Mapped[str] = mapped_column(sa.String(200), default="")
+    # Raised by every flush that adds, changes or removes one of its items (answer keys of a
+    # frozen version included): the key of the per-process item cache (``snapshots``).
+    items_revision: Mapped[int] = mapped_column(default=0, server_default="0")
 
     instrument: Mapped[Instrument] = relationship(back_populates="versions")
     items: Mapped[list[Item]] = relationship(

@@ -15,7 +15,7 @@ from flask import redirect, render_template, request
 from surveyapp import transactions
 from surveyapp.accounts.models import User
 from surveyapp.extensions import db
-from surveyapp.instruments import engine
+from surveyapp.instruments import engine, snapshots
 from surveyapp.instruments.i18n import current_language, tr
 from surveyapp.journey import api, filling
 from surveyapp.models_base import utcnow
@@ -55,7 +55,7 @@ def _show(target: Target):
         )
     if not target.form.is_open:
         return _closed(target)
-    items = target.form.version.items
+    items = snapshots.items_of(target.form.version)
     pages = engine.pages(items)
     envelope = filling.new_envelope(utcnow())
     visibility = filling.Visibility(items, pages, {})
@@ -73,7 +73,7 @@ def _receive(target: Target):
             return redirect(target.receipt_url(existing), 303)
     if not target.form.is_open:
         return _closed(target)
-    items = target.form.version.items
+    items = snapshots.items_of(target.form.version)
     pages = engine.pages(items)
     envelope, problem = filling.read_envelope(request.form, now, len(pages))
     values = filling.raw_values(items, request.form)
@@ -121,7 +121,7 @@ def _store(target: Target, answers: dict, envelope: filling.Envelope, now):
     )
     transactions.start_writing()
     stored = services.store(prepared)
-    receipt_url = target.receipt_url(stored.response)  # read before the commit expires it
+    receipt_url = target.receipt_url(stored)  # only its receipt code is read
     db.session.commit()
     return redirect(receipt_url, 303)
 

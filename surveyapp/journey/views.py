@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from surveyapp.classes.models import TrainingClass
 from surveyapp.classes.services import find_by_code
@@ -53,18 +54,14 @@ def _person(cls: TrainingClass) -> Participant | None:
     participant_id = remember.remembered(cls.id)
     if participant_id is None:
         return None
-    person = db.session.get(Participant, participant_id)
-    if person is None or person.erased_at is not None:
+    person = participants.enrolled_person(participant_id, cls.id)
+    if person is None:
         remember.forget(cls.id)
-        return None
-    if not participants.is_enrolled(person.id, cls.id):
-        remember.forget(cls.id)
-        return None
     return person
 
 
 def _form_of(cls: TrainingClass, form_id: int) -> ClassForm:
-    form = db.session.get(ClassForm, form_id)
+    form = db.session.get(ClassForm, form_id, options=[joinedload(ClassForm.version)])
     if form is None or form.class_id != cls.id:
         abort(404)
     return form

@@ -83,24 +83,26 @@ def _point(value) -> int | None:
         return None
 
 
+_TABLE = Response.__table__
+_PEER_DURATIONS = sa.select(_TABLE.c.id, _TABLE.c.duration_seconds).where(
+    _TABLE.c.class_form_id == sa.bindparam("class_form_id"),
+    _TABLE.c.excluded.is_(False),
+    _TABLE.c.duration_seconds.is_not(None),
+    _TABLE.c.id != sa.bindparam("other_than"),
+)
+
+
 def too_fast_in_form(response: Response, answered: int) -> bool:
     """Whether ``response`` was implausibly fast against its class form (one query)."""
     if response.duration_seconds is None:
         return False
     peers: dict[int, int | None] = {}
     if response.class_form_id is not None:
-        peers = dict(
-            db.session.execute(
-                sa.select(Response.id, Response.duration_seconds).where(
-                    Response.class_form_id == response.class_form_id,
-                    Response.excluded.is_(False),
-                    Response.duration_seconds.is_not(None),
-                    Response.id != response.id,
-                )
-            ).all()
-        )
-    peers[response.id] = response.duration_seconds
-    return response.id in flags.too_fast(peers, {response.id: answered})
+        params = {"class_form_id": response.class_form_id, "other_than": response.id or 0}
+        peers = dict(db.session.connection().execute(_PEER_DURATIONS, params).all())
+    own = response.id if response.id is not None else 0  # a response not stored yet
+    peers[own] = response.duration_seconds
+    return own in flags.too_fast(peers, {own: answered})
 
 
 def submission_flags(response: Response, items: Sequence, answers: Mapping[str, object]) -> list:

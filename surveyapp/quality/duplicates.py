@@ -19,6 +19,19 @@ from surveyapp.quality import flags
 from surveyapp.quality.checks import add_flags
 from surveyapp.responses.models import Response
 
+_PEOPLE, _ENROLLED = Participant.__table__, Enrolment.__table__
+_SAME_KEYS = (
+    sa.select(_PEOPLE.c.id)
+    .join(_ENROLLED, _ENROLLED.c.participant_id == _PEOPLE.c.id)
+    .where(
+        _ENROLLED.c.class_id == sa.bindparam("class_id"),
+        _PEOPLE.c.name_key == sa.bindparam("name_key"),
+        _PEOPLE.c.birth_year == sa.bindparam("birth_year"),
+        _PEOPLE.c.locality_id == sa.bindparam("locality_id"),
+        _PEOPLE.c.erased_at.is_(None),
+    )
+)
+
 
 def _class_ids(*, campaign_id: int | None, class_id: int | None):
     if (campaign_id is None) == (class_id is None):
@@ -48,6 +61,25 @@ def people_keys(*, campaign_id: int | None = None, class_id: int | None = None):
 def duplicate_groups(*, campaign_id: int | None = None, class_id: int | None = None):
     """Groups (sets of participant ids) of probable duplicates in the class or campaign."""
     return flags.probable_duplicates(people_keys(campaign_id=campaign_id, class_id=class_id))
+
+
+def duplicate_group_of(participant: Participant, class_id: int) -> set[int]:
+    """The probable duplicates of ``participant`` among the learners of the class, with
+    itself: its group of ``duplicate_groups(class_id=...)``, found by one indexed query on
+    its own keys; empty when it has none."""
+    if not participant.name_key or None in (participant.birth_year, participant.locality_id):
+        return set()
+    found = db.session.connection().execute(
+        _SAME_KEYS,
+        {
+            "class_id": class_id,
+            "name_key": participant.name_key,
+            "birth_year": participant.birth_year,
+            "locality_id": participant.locality_id,
+        },
+    )
+    group = {row[0] for row in found} | {participant.id}
+    return group if len(group) > 1 else set()
 
 
 def flag_duplicates(*, campaign_id: int | None = None, class_id: int | None = None) -> int:

@@ -24,11 +24,11 @@ from surveyapp.approvals.models import ApprovalStatus, FigureApproval
 from surveyapp.classes.models import TrainingClass
 from surveyapp.errors import DomainError
 from surveyapp.extensions import db
-from surveyapp.instruments import engine
+from surveyapp.instruments import engine, snapshots
 from surveyapp.instruments.services import freeze
 from surveyapp.participants.models import Participant
 from surveyapp.quality.checks import merge_flags, submission_flags
-from surveyapp.quality.duplicates import duplicate_groups, flag_groups
+from surveyapp.quality.duplicates import duplicate_group_of, flag_groups
 from surveyapp.responses.models import Answer, ClassForm, Response
 
 # No 0/O, 1/I/L: a trainee reads the code aloud or shows it to the trainer.
@@ -41,10 +41,18 @@ class Conflict(DomainError):
     status_code = 409
 
 
-@dataclass
 class Stored:
-    response: Response
-    created: bool
+    """A stored submission: its receipt code at once, the ``Response`` when asked for (the
+    trainee's receipt needs only the code; loading the row would be one more query)."""
+
+    def __init__(self, response_id: int, receipt_code: str, created: bool):
+        self.response_id = response_id
+        self.receipt_code = receipt_code
+        self.created = created
+
+    @property
+    def response(self) -> Response:
+        return db.session.get(Response, self.response_id)
 
 
 def new_receipt_code() -> str:
@@ -131,83 +139,117 @@ def prepare(
     against the class form's other responses, straight-lining, duplicate people; the same
     checks as ``quality.review.flag_submission``, and whether the figures of its period are
     approved, so it must be held: ``approvals.locks.hold_if_late``), made before the write."""
-    items = form.version.items
+    items = snapshots.items_of(form.version)
     place = _place_of(form)
     fields, rows = _build(form, participant, answers, submission_id, started_at, now, place)
     fields["assisted_by_id"] = assisted_by.id if assisted_by is not None else None
     judged = Response(**fields)  # not added: the checks read its duration and class form
     found = submission_flags(judged, items, answers)
-    groups = duplicate_groups(class_id=form.class_id) if form.class_id is not None else []
+    group = duplicate_group_of(participant, form.class_id) if form.class_id is not None else set()
+    groups = [group] if group else []
     late = place.any_approved and locks.approval_of(judged) is not None
     return Prepared(form, participant, fields, rows, found, groups, late)
 
 
-def _already(submission_id: str, participant: Participant, form: ClassForm) -> Response | None:
+class _Sent(NamedTuple):
+    """What a stored response tells about itself to a retry (see ``check_same_sender``)."""
+
+    id: int
+    receipt_code: str
+    submission_id: str
+    participant_id: int | None
+    class_form_id: int | None
+
+
+_RESPONSE = Response.__table__
+_SENT = sa.select(
+    _RESPONSE.c.id,
+    _RESPONSE.c.receipt_code,
+    _RESPONSE.c.submission_id,
+    _RESPONSE.c.participant_id,
+    _RESPONSE.c.class_form_id,
+)
+_ALREADY = _SENT.where(
+    sa.or_(
+        _RESPONSE.c.submission_id == sa.bindparam("submission_id"),
+        sa.and_(
+            _RESPONSE.c.participant_id == sa.bindparam("participant_id"),
+            _RESPONSE.c.class_form_id == sa.bindparam("class_form_id"),
+        ),
+    )
+).order_by(_RESPONSE.c.id)
+_INSERT_RESPONSE = sa.insert(_RESPONSE).returning(_RESPONSE.c.id)
+
+
+def _already(submission_id: str, participant: Participant, form: ClassForm) -> _Sent | None:
     """A response stored with this submission id, or this person's earlier one to the form
     (one query); a submission id of someone else's response is a conflict."""
-    found = db.session.scalars(
-        sa.select(Response)
-        .where(
-            sa.or_(
-                Response.submission_id == submission_id,
-                sa.and_(
-                    Response.participant_id == participant.id,
-                    Response.class_form_id == form.id,
-                ),
-            )
-        )
-        .order_by(Response.id)
-    ).all()
+    params = {
+        "submission_id": submission_id,
+        "participant_id": participant.id,
+        "class_form_id": form.id,
+    }
+    found = [_Sent(*row) for row in db.session.connection().execute(_ALREADY, params)]
     for response in found:
         if response.submission_id == submission_id:
-            return check_same_sender(response, participant, form)
+            check_same_sender(response, participant, form)
+            return response
     return found[0] if found else None
 
 
 def store(prepared: Prepared) -> Stored:
-    """Write a prepared submission once (flushes, never commits)."""
+    """Write a prepared submission once (never commits).
+
+    Core statements on the session's connection: the response (its flags already merged),
+    then all its answers in one statement; each insert in a savepoint, so a unique key
+    taken by a concurrent twin (the same submission, the same person) is found again and a
+    taken receipt code is drawn anew, on PostgreSQL too.
+    """
     form, participant = prepared.form, prepared.participant
     submission_id = prepared.fields["submission_id"]
     existing = _already(submission_id, participant, form)
     if existing is not None:
-        return Stored(existing, False)
+        return Stored(existing.id, existing.receipt_code, False)
+    fields = {**prepared.fields, "flags": merge_flags([], prepared.flags)}
     for _attempt in range(RECEIPT_ATTEMPTS):
-        response = Response(**{**prepared.fields, "receipt_code": new_receipt_code()})
+        receipt_code = new_receipt_code()
         try:
-            with db.session.begin_nested():
-                db.session.add(response)
-                db.session.flush()
+            with db.session.begin_nested() as savepoint:
+                connection = savepoint.session.connection()
+                row = {**fields, "receipt_code": receipt_code}
+                response_id = connection.execute(_INSERT_RESPONSE, row).scalar_one()
         except IntegrityError:
             existing = _already(submission_id, participant, form)
             if existing is not None:  # the same submission, or this person's, won a race
-                return Stored(existing, False)
+                return Stored(existing.id, existing.receipt_code, False)
             continue  # the receipt code was taken: draw another
-        _write_answers(response, prepared.answer_rows)
+        _write_answers(response_id, prepared.answer_rows)
         freeze(form.version, prepared.fields["submitted_at"])  # the version may no longer change
-        _flag(response, prepared)
-        db.session.flush()
-        return Stored(response, True)
+        _flag_others(response_id, prepared)
+        db.session.flush()  # the version's freezing, the other flags: written, not committed
+        return Stored(response_id, receipt_code, True)
     raise DomainError(_l("The form could not be saved. Please send it again."))
 
 
-def _write_answers(response: Response, rows: list[dict]) -> None:
+def _write_answers(response_id: int, rows: list[dict]) -> None:
     """All answers in one statement (no ids read back: nothing here needs them)."""
     if rows:
-        rows = [{**row, "response_id": response.id} for row in rows]
+        rows = [{**row, "response_id": response_id} for row in rows]
         db.session.connection().execute(sa.insert(Answer.__table__), rows)
 
 
-def _flag(response: Response, prepared: Prepared) -> None:
-    """The flags found in ``prepare``, the duplicates' responses, and the approvals hold."""
-    response.flags = merge_flags(response.flags, prepared.flags)
-    if prepared.duplicate_groups and response.class_id is not None:
-        flag_groups(prepared.duplicate_groups, class_id=response.class_id)
+def _flag_others(response_id: int, prepared: Prepared) -> None:
+    """The rare writes beyond the response: the probable duplicates' responses (this one
+    among them) and the hold of a response sent into an approved period."""
+    class_id = prepared.fields["class_id"]
+    if prepared.duplicate_groups and class_id is not None:
+        flag_groups(prepared.duplicate_groups, class_id=class_id)
     if prepared.late:
-        locks.hold_if_late(response)  # approved figures do not move: held until reviewed
+        locks.hold_if_late(db.session.get(Response, response_id))
 
 
 def _build(form, participant, answers, submission_id, started_at, now, place) -> tuple[dict, list]:
-    items = form.version.items
+    items = snapshots.items_of(form.version)
     result = engine.score(items, answers)
     scored = result.max_score is not None and result.max_score > 0
     fields = dict(
@@ -239,20 +281,25 @@ class _Place(NamedTuple):
     any_approved: bool  # some figures of the class's campaign are approved
 
 
+_CLASS = TrainingClass.__table__
+_APPROVAL = FigureApproval.__table__
+_PLACE = sa.select(
+    _CLASS.c.locality_id,
+    sa.select(_APPROVAL.c.id)
+    .where(
+        _APPROVAL.c.campaign_id == _CLASS.c.campaign_id,
+        _APPROVAL.c.status == ApprovalStatus.APPROVED.value,
+    )
+    .exists(),
+).where(_CLASS.c.id == sa.bindparam("class_id"))
+
+
 def _place_of(form: ClassForm) -> _Place:
     """The class's locality, and whether its campaign has approved figures at all (one
     query; without any, no response can fall in a locked period)."""
-    approved = (
-        sa.select(FigureApproval.id)
-        .where(
-            FigureApproval.campaign_id == TrainingClass.campaign_id,
-            FigureApproval.status == ApprovalStatus.APPROVED,
-        )
-        .exists()
-    )
-    row = db.session.execute(
-        sa.select(TrainingClass.locality_id, approved).where(TrainingClass.id == form.class_id)
-    ).first()
+    if form.class_id is None:
+        return _Place(None, False)
+    row = db.session.connection().execute(_PLACE, {"class_id": form.class_id}).first()
     return _Place(row[0], bool(row[1])) if row is not None else _Place(None, False)
 
 
