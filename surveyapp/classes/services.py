@@ -88,7 +88,11 @@ def find_by_code(code: str | None) -> TrainingClass | None:
     code = normalise_code(code)
     if not code or "\x00" in code:  # no code holds NUL (PostgreSQL cannot even compare it)
         return None
-    return db.session.scalar(sa.select(TrainingClass).where(TrainingClass.access_code == code))
+    return db.session.scalar(_BY_CODE, {"code": code})
+
+
+# Built once: a trainee's every request looks its class up (building costs more than running).
+_BY_CODE = sa.select(TrainingClass).where(TrainingClass.access_code == sa.bindparam("code"))
 
 
 def public_link(base_url: str, code: str) -> str:

@@ -60,8 +60,16 @@ def _person(cls: TrainingClass) -> Participant | None:
     return person
 
 
+# Built once: every page of a form loads the class form with its version.
+_FORM = (
+    sa.select(ClassForm)
+    .options(joinedload(ClassForm.version))
+    .where(ClassForm.id == sa.bindparam("id"))
+)
+
+
 def _form_of(cls: TrainingClass, form_id: int) -> ClassForm:
-    form = db.session.get(ClassForm, form_id, options=[joinedload(ClassForm.version)])
+    form = db.session.scalar(_FORM, {"id": form_id})
     if form is None or form.class_id != cls.id:
         abort(404)
     return form

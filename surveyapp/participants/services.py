@@ -280,14 +280,19 @@ def enrol(person: Participant, cls: TrainingClass, now: datetime) -> Enrolment:
 def enrolled_person(participant_id: int, class_id: int) -> Participant | None:
     """The participant, if not erased and enrolled in the class (one query)."""
     return db.session.scalar(
-        sa.select(Participant)
-        .join(Enrolment, Enrolment.participant_id == Participant.id)
-        .where(
-            Participant.id == participant_id,
-            Participant.erased_at.is_(None),
-            Enrolment.class_id == class_id,
-        )
+        _ENROLLED_PERSON, {"participant_id": participant_id, "class_id": class_id}
     )
+
+
+_ENROLLED_PERSON = (
+    sa.select(Participant)
+    .join(Enrolment, Enrolment.participant_id == Participant.id)
+    .where(
+        Participant.id == sa.bindparam("participant_id"),
+        Participant.erased_at.is_(None),
+        Enrolment.class_id == sa.bindparam("class_id"),
+    )
+)
 
 
 def is_enrolled(participant_id: int, class_id: int) -> bool:

@@ -16,7 +16,6 @@ from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
 
 from surveyapp.accounts.models import User
 from surveyapp.approvals import locks
@@ -60,7 +59,12 @@ def new_receipt_code() -> str:
 
 
 def by_submission_id(submission_id: str) -> Response | None:
-    return db.session.scalar(sa.select(Response).where(Response.submission_id == submission_id))
+    return db.session.scalar(_BY_SUBMISSION_ID, {"submission_id": submission_id})
+
+
+_BY_SUBMISSION_ID = sa.select(Response).where(
+    Response.submission_id == sa.bindparam("submission_id")
+)
 
 
 def previous_response(participant_id: int, form: ClassForm) -> Response | None:
@@ -178,7 +182,36 @@ _ALREADY = _SENT.where(
         ),
     )
 ).order_by(_RESPONSE.c.id)
-_INSERT_RESPONSE = sa.insert(_RESPONSE).returning(_RESPONSE.c.id)
+
+
+def _insert_response_statement() -> sa.TextClause:
+    """``INSERT INTO response (...) VALUES (...) ON CONFLICT DO NOTHING RETURNING id``.
+
+    The same text on SQLite and PostgreSQL, every column bound with its own type: a unique
+    key already taken (the same submission, the same person and form, the receipt code)
+    inserts nothing and returns no id, so no savepoint is needed to go on with the
+    transaction (SQLAlchemy cannot cache ``on_conflict_do_nothing()``, hence the text).
+    """
+    columns = [column for column in _RESPONSE.c if not column.primary_key]
+    names = ", ".join(column.name for column in columns)
+    values = ", ".join(f":{column.name}" for column in columns)
+    return (
+        sa.text(
+            f"INSERT INTO {_RESPONSE.name} ({names}) VALUES ({values}) "  # noqa: S608 (schema names)
+            f"ON CONFLICT DO NOTHING RETURNING id"
+        )
+        .bindparams(*(sa.bindparam(column.name, type_=column.type) for column in columns))
+        .columns(id=sa.Integer)
+    )
+
+
+_INSERT_RESPONSE = _insert_response_statement()
+# Values of the columns a new response does not set itself (their column defaults).
+_UNSET = {
+    column.name: column.default.arg if column.default is not None else None
+    for column in _RESPONSE.c
+    if not column.primary_key and not callable(getattr(column.default, "arg", None))
+}
 
 
 def _already(submission_id: str, participant: Participant, form: ClassForm) -> _Sent | None:
@@ -201,24 +234,22 @@ def store(prepared: Prepared) -> Stored:
     """Write a prepared submission once (never commits).
 
     Core statements on the session's connection: the response (its flags already merged),
-    then all its answers in one statement; each insert in a savepoint, so a unique key
-    taken by a concurrent twin (the same submission, the same person) is found again and a
-    taken receipt code is drawn anew, on PostgreSQL too.
+    then all its answers in one statement. A unique key taken by a concurrent twin (the
+    same submission, the same person) inserts nothing: the twin is found and returned; a
+    taken receipt code is drawn anew.
     """
     form, participant = prepared.form, prepared.participant
     submission_id = prepared.fields["submission_id"]
     existing = _already(submission_id, participant, form)
     if existing is not None:
         return Stored(existing.id, existing.receipt_code, False)
-    fields = {**prepared.fields, "flags": merge_flags([], prepared.flags)}
+    fields = {**_UNSET, **prepared.fields, "flags": merge_flags([], prepared.flags)}
+    connection = db.session.connection()
     for _attempt in range(RECEIPT_ATTEMPTS):
         receipt_code = new_receipt_code()
-        try:
-            with db.session.begin_nested() as savepoint:
-                connection = savepoint.session.connection()
-                row = {**fields, "receipt_code": receipt_code}
-                response_id = connection.execute(_INSERT_RESPONSE, row).scalar_one()
-        except IntegrityError:
+        row = {**fields, "receipt_code": receipt_code}
+        response_id = connection.execute(_INSERT_RESPONSE, row).scalar()
+        if response_id is None:  # a unique key is taken
             existing = _already(submission_id, participant, form)
             if existing is not None:  # the same submission, or this person's, won a race
                 return Stored(existing.id, existing.receipt_code, False)
