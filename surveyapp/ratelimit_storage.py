@@ -1,5 +1,9 @@
 """A ``limits`` storage kept in the app's own database (SQLite or PostgreSQL).
 
+On PostgreSQL the counts are in the app's ``rate_limit_counter`` table. An app on a SQLite
+file keeps them in a file of their own beside it (``<database>-ratelimit``, same table):
+every worker of the host shares it, and a count never queues behind a trainee's submission.
+
 Selected by ``RATELIMIT_STORAGE_URI = "database://"`` (the default). Each hit is one short
 transaction of its own on a connection of its own, outside the request's session: an
 ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING`` that starts a new window when the old
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 import time
 
 import sqlalchemy as sa
@@ -48,41 +53,56 @@ UPSERT = sa.text(
 
 
 _counting_engines: dict[tuple[str, int], sa.Engine] = {}
+_creating = threading.Lock()
+
+
+def counting_url(url: sa.URL) -> sa.URL:
+    """Where the counts of an app on a SQLite file live: a file of their own beside it
+    (``<database>-ratelimit``), so a count never waits for the app's writers nor they for it."""
+    return url.set(database=os.path.abspath(url.database) + "-ratelimit")
 
 
 def _counting_engine(url: sa.URL) -> sa.Engine:
-    """This process's engine for counting on a SQLite file: the app's settings, but
-    ``synchronous=NORMAL``, so that a count is not an fsync (in WAL mode a commit then waits
-    for no disk; the app's own commits still sync the log, counts included)."""
+    """This process's engine on the counts file of a SQLite app (``counting_url``): WAL and
+    ``synchronous=NORMAL`` (a count is not worth an fsync), the table made on first use."""
     from surveyapp import configure_sqlite
 
     key = (url.render_as_string(hide_password=False), os.getpid())  # a forked worker: its own
     engine = _counting_engines.get(key)
-    if engine is None:
-        engine = sa.create_engine(url)
-        configure_sqlite(engine)
+    if engine is not None:
+        return engine
+    with _creating:
+        if key not in _counting_engines:
+            engine = sa.create_engine(counting_url(url))
+            configure_sqlite(engine)
 
-        @sa.event.listens_for(engine, "connect")
-        def _no_fsync(dbapi_connection, _record):
-            dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+            @sa.event.listens_for(engine, "connect")
+            def _no_fsync(dbapi_connection, _record):
+                dbapi_connection.execute("PRAGMA synchronous=NORMAL")
 
-        engine = _counting_engines.setdefault(key, engine)
-    return engine
+            _in_turn(engine, lambda connection: TABLE.create(connection, checkfirst=True))
+            _counting_engines[key] = engine
+    return _counting_engines[key]
 
 
-def _count_on_sqlite(url: sa.URL, params: dict) -> int:
-    """One upsert on SQLite, in turn with the app's writers (``transactions.WriteQueue``):
-    waiting for SQLite's own lock means sleeping in steps of milliseconds."""
+def _on_own_file(engine: sa.Engine) -> bool:
+    return engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:")
+
+
+def _in_turn(engine: sa.Engine, work):
+    """``work(connection)`` in one write transaction on SQLite, the workers taking turns on a
+    ``transactions.WriteQueue``: waiting for SQLite's own lock means sleeping in steps of
+    milliseconds, and a transaction that read first could not write at all."""
     from surveyapp.transactions import IMMEDIATE, queue_for
 
-    queue = queue_for(url)
+    queue = queue_for(engine.url)
     if queue is not None:
         queue.acquire()
     try:
-        with _counting_engine(url).connect() as connection:
+        with engine.connect() as connection:
             connection = connection.execution_options(**IMMEDIATE)
             with connection.begin():
-                return connection.execute(UPSERT, params).scalar_one()
+                return work(connection)
     finally:
         if queue is not None:
             queue.release()
@@ -121,7 +141,7 @@ class DatabaseStorage(Storage):
             return self._engine
         from surveyapp.extensions import db
 
-        return db.engine
+        return _counting_engine(db.engine.url) if _on_own_file(db.engine) else db.engine
 
     @property
     def base_exceptions(self) -> type[Exception]:
@@ -132,8 +152,8 @@ class DatabaseStorage(Storage):
         now = time.time()
         params = {"key": stored_key(key), "amount": amount, "now": now, "until": now + expiry}
         engine = self.engine
-        if engine.dialect.name == "sqlite" and self._engine is None:
-            count = _count_on_sqlite(engine.url, params)
+        if engine.dialect.name == "sqlite":
+            count = _in_turn(engine, lambda c: c.execute(UPSERT, params).scalar_one())
         else:
             with engine.begin() as connection:
                 if engine.dialect.name == "postgresql":

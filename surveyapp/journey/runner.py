@@ -121,8 +121,8 @@ def _store(target: Target, answers: dict, envelope: filling.Envelope, now):
     )
     transactions.start_writing()
     stored = services.store(prepared)
-    receipt_url = target.receipt_url(stored)  # only its receipt code is read
-    db.session.commit()
+    receipt_url = target.receipt_url(stored)  # before the commit expires the class it names
+    db.session.commit()  # ends the write lock's hold
     return redirect(receipt_url, 303)
 
 

@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import NamedTuple
 
 import sqlalchemy as sa
@@ -147,7 +148,7 @@ def prepare(
     place = _place_of(form)
     fields, rows = _build(form, participant, answers, submission_id, started_at, now, place)
     fields["assisted_by_id"] = assisted_by.id if assisted_by is not None else None
-    judged = Response(**fields)  # not added: the checks read its duration and class form
+    judged = SimpleNamespace(id=None, **fields)  # what the checks read of a response
     found = submission_flags(judged, items, answers)
     group = duplicate_group_of(participant, form.class_id) if form.class_id is not None else set()
     groups = [group] if group else []
@@ -234,15 +235,13 @@ def store(prepared: Prepared) -> Stored:
     """Write a prepared submission once (never commits).
 
     Core statements on the session's connection: the response (its flags already merged),
-    then all its answers in one statement. A unique key taken by a concurrent twin (the
-    same submission, the same person) inserts nothing: the twin is found and returned; a
-    taken receipt code is drawn anew.
+    then all its answers in one statement. A unique key already taken (a retry of the same
+    submission, this person's earlier response to the form, a concurrent twin of either)
+    inserts nothing: that response is found and returned; a taken receipt code is drawn
+    anew. Nothing is read before the insert: on SQLite this runs holding the write lock.
     """
     form, participant = prepared.form, prepared.participant
     submission_id = prepared.fields["submission_id"]
-    existing = _already(submission_id, participant, form)
-    if existing is not None:
-        return Stored(existing.id, existing.receipt_code, False)
     fields = {**_UNSET, **prepared.fields, "flags": merge_flags([], prepared.flags)}
     connection = db.session.connection()
     for _attempt in range(RECEIPT_ATTEMPTS):

@@ -153,9 +153,10 @@ def test_concurrent_workers_never_lose_or_repeat_a_count(url):
             engine.dispose()
 
 
-def test_counts_on_a_sqlite_file_go_through_the_write_queue_without_fsync(tmp_path, monkeypatch):
-    """With the app's engine on a SQLite file, counts use this process's own engine
-    (``synchronous=NORMAL``) and queue with the app's writers; threads never lose a count."""
+def test_an_app_on_sqlite_counts_in_a_file_of_its_own_without_fsync(tmp_path, monkeypatch):
+    """With the app on a SQLite file, counts live in ``<database>-ratelimit`` (this
+    process's own engine, ``synchronous=NORMAL``), queued on that file's own lock, never on
+    the app's; threads never lose a count, and the app's table stays empty."""
     from surveyapp import create_app, ratelimit_storage, transactions
 
     url = f"sqlite:///{tmp_path}/counts.sqlite"
@@ -187,7 +188,12 @@ def test_counts_on_a_sqlite_file_go_through_the_write_queue_without_fsync(tmp_pa
         for thread in threads:
             thread.join(timeout=60)
         assert sorted(seen) == list(range(1, 81))
-        assert len(queued) == 80 and queued[0].endswith("counts.sqlite.write-lock")
+        assert len(queued) == 1 + 80  # the table made on first use, then one turn a count
+        assert set(queued) == {f"{tmp_path}/counts.sqlite-ratelimit.write-lock"}
+        assert storage.get("shared") == 80
+        with app.extensions["sqlalchemy"].engine.connect() as connection:
+            in_app = connection.execute(sa.select(sa.func.count()).select_from(RateLimitCounter))
+            assert in_app.scalar() == 0
         engine = ratelimit_storage._counting_engine(sa.make_url(url))
         with engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
