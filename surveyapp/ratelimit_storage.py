@@ -85,6 +85,14 @@ def _counting_engine(url: sa.URL) -> sa.Engine:
     return _counting_engines[key]
 
 
+def dispose_counting_engines() -> None:
+    """Close this process's counting engines (tests, and a process about to end)."""
+    with _creating:
+        for engine in _counting_engines.values():
+            engine.dispose()
+        _counting_engines.clear()
+
+
 def _on_own_file(engine: sa.Engine) -> bool:
     return engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:")
 

@@ -199,4 +199,5 @@ def test_an_app_on_sqlite_counts_in_a_file_of_its_own_without_fsync(tmp_path, mo
             assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
         with app.extensions["sqlalchemy"].engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
-        engine.dispose()
+        ratelimit_storage.dispose_counting_engines()
+        app.extensions["sqlalchemy"].engine.dispose()
