@@ -7,7 +7,7 @@ figures count it) lies in the period. Then:
 
 - a response *submitted* into a locked period is stored but held: flagged
   ``late_for_approved_period`` and excluded until a reviewer keeps it (``hold_if_late``,
-  called by ``quality.review.flag_submission``);
+  called when a submission is stored, ``responses.services.store``);
 - keeping it, and any change that would move a counted response's part of the figures
   (hand marking, an answer-key correction, excluding or restoring it), is refused with
   ``Locked`` (HTTP 409) until the approver returns (reopens) the figures.

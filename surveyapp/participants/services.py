@@ -29,6 +29,7 @@ from surveyapp.participants.models import (
     Gender,
     Participant,
 )
+from surveyapp.quality.duplicates import duplicate_group_of, flag_groups
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 FOLLOW_UP_TOKEN_LENGTH = 10
@@ -230,7 +231,16 @@ def identify(
     db.session.flush()
     _record_consents(person, fields.follow_up, now)
     enrol(person, cls, now)
+    _flag_if_duplicate(person, cls)
     return person
+
+
+def _flag_if_duplicate(person: Participant, cls: TrainingClass) -> None:
+    """When this person makes a group of probable duplicates in the class, the responses
+    its members already sent get the flag now (a submission flags only its sender's group)."""
+    group = duplicate_group_of(person, cls.id)
+    if group:
+        flag_groups([group], class_id=cls.id)
 
 
 def _record_consents(person: Participant, follow_up: bool, now: datetime) -> None:

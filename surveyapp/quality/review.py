@@ -1,17 +1,18 @@
-"""Data quality for the rest of the app: flags on submission, the review queue, the
+"""Data quality for the rest of the app: the review queue, the campaign scan, the
 reviewer's actions (confirm, exclude, restore; each audited) and the counts reports show.
 
 A flag only asks a person to look. The trainer or coordinator then keeps the response
 (``confirm``) or excludes it with a reason (``exclude``); an excluded response keeps its
 answers but leaves every figure (figures filter ``Response.excluded``), and ``restore``
-brings it back. Functions flush but never commit and take the actor and ``now``.
+brings it back. Functions flush but never commit and take the actor and ``now``. The
+flags of a submission are judged when it is stored (``responses.services.prepare``).
 """
 
 from __future__ import annotations
 
 import enum
 import statistics
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,8 +28,8 @@ from surveyapp.errors import DomainError
 from surveyapp.extensions import db
 from surveyapp.localities.models import Locality, LocalityCrosswalk, subtree_filter
 from surveyapp.quality import flags
-from surveyapp.quality.checks import merge_flags, rescan_class_forms, submission_flags
-from surveyapp.quality.duplicates import duplicate_groups, flag_duplicates, flag_groups
+from surveyapp.quality.checks import rescan_class_forms
+from surveyapp.quality.duplicates import duplicate_groups, flag_groups
 from surveyapp.responses.models import Answer, Response
 from surveyapp.security import Scope
 
@@ -56,15 +57,6 @@ class Action(enum.StrEnum):
 
 
 # ---------------------------------------------------------------- on submission
-
-
-def flag_submission(response: Response, items: Sequence, answers: Mapping[str, object]) -> None:
-    """Store the flags of a response just submitted, and look for duplicate people in its
-    class (only that class's learners: a handful of rows)."""
-    response.flags = merge_flags(response.flags, submission_flags(response, items, answers))
-    if response.class_id is not None:
-        flag_duplicates(class_id=response.class_id)
-    locks.hold_if_late(response)  # approved figures do not move: held until reviewed
 
 
 @dataclass(frozen=True)

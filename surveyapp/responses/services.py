@@ -141,9 +141,9 @@ def prepare(
     assisted_by: User | None = None,
 ) -> Prepared:
     """Everything that only reads: the score, the rows, the data-quality judgement (pace
-    against the class form's other responses, straight-lining, duplicate people; the same
-    checks as ``quality.review.flag_submission``, and whether the figures of its period are
-    approved, so it must be held: ``approvals.locks.hold_if_late``), made before the write."""
+    against the class form's other responses, straight-lining, the sender's group of
+    probable duplicates in the class), and whether the figures of its period are approved,
+    so it must be held (``approvals.locks.hold_if_late``); made before the write."""
     items = snapshots.items_of(form.version)
     place = _place_of(form)
     fields, rows = _build(form, participant, answers, submission_id, started_at, now, place)

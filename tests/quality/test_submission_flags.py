@@ -113,6 +113,28 @@ def test_a_person_identified_twice_with_two_phones_is_a_probable_duplicate(world
     assert [r.flags for r in responses] == [["probable_duplicate"], ["probable_duplicate"]]
 
 
+def test_a_duplicate_identified_later_flags_the_response_already_sent(world, as_user):
+    """The group forms when the second identification arrives: the first person's response
+    is flagged then, before (and whether or not) the second one sends anything."""
+    first = as_user(None)
+    start(first, world, consent_follow_up="yes", phone="0912 345 678")
+    send(first, world, world.forms["pre"], PRE, minutes=5)
+    second = as_user(None)
+    start(second, world, full_name="nguyen thi  lan", consent_follow_up="yes", phone="0987654321")
+    assert [r.flags for r in stored(world.v.pre)] == [["probable_duplicate"]]
+
+
+def test_a_submission_does_not_flag_a_group_it_is_not_in(world, as_user):
+    """An unrelated trainee's submission leaves the others' responses as they are."""
+    first = as_user(None)
+    start(first, world, consent_follow_up="yes", phone="0912 345 678")
+    send(first, world, world.forms["pre"], PRE, minutes=5)
+    other = as_user(None)
+    start(other, world, full_name="Trần Văn Minh", consent_follow_up="yes", phone="0977111222")
+    send(other, world, world.forms["pre"], PRE, minutes=5)
+    assert [r.flags for r in stored(world.v.pre)] == [[], []]
+
+
 def test_namesakes_of_another_birth_year_are_not_duplicates(world, as_user):
     first = as_user(None)
     start(first, world, consent_follow_up="yes", phone="0912 345 678")
