@@ -7,6 +7,7 @@ SQLite file is used. The schema is built by the real migrations, so they are tes
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
@@ -81,24 +82,46 @@ def app(tmp_path_factory):
         db.engine.dispose()
 
 
-@pytest.fixture(autouse=True)
-def _transaction(app):
-    """Run the test inside a transaction that is rolled back afterwards.
-
-    Sessions join it with savepoints, so a view's ``commit()`` only releases a savepoint.
-    """
+@contextmanager
+def rolled_back(app):
+    """An app context whose ``db.session`` works inside one transaction on a connection of
+    its own, rolled back at the end; yields the connection. Sessions join it with
+    savepoints, so a view's ``commit()`` only releases a savepoint."""
     with app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()
         original = db.session
         db.session = session_on(connection)
         try:
-            yield
+            yield connection
         finally:
             db.session.remove()
             db.session = original
             outer.rollback()
             connection.close()
+
+
+@contextmanager
+def in_savepoint(app, connection):
+    """A savepoint inside ``connection``'s open transaction, rolled back at the end: each
+    test of a module whose data is built once (``rolled_back``) starts from that data."""
+    with app.app_context():
+        savepoint = connection.begin_nested()
+        outer_session = db.session
+        db.session = session_on(connection)
+        try:
+            yield
+        finally:
+            db.session.remove()
+            db.session = outer_session
+            savepoint.rollback()
+
+
+@pytest.fixture(autouse=True)
+def _transaction(app):
+    """Run the test inside a transaction that is rolled back afterwards."""
+    with rolled_back(app):
+        yield
 
 
 @pytest.fixture

@@ -18,40 +18,24 @@ from surveyapp.contests.quiz_models import QuizAttempt
 from surveyapp.demo.builder import build_demo
 from surveyapp.extensions import db
 
-from ..conftest import session_on as _session_on
+from ..conftest import in_savepoint, rolled_back
 
 
 @pytest.fixture(scope="module")
 def _demo(app):
-    with app.app_context():
-        connection = db.engine.connect()
-        outer = connection.begin()
-        original = db.session
-        db.session = _session_on(connection)
-        try:
-            build_demo(scale=0.02)
-            db.session.commit()  # releases the savepoint; the outer transaction stays open
-            db.session.remove()
-            yield connection
-        finally:
-            db.session.remove()
-            db.session = original
-            outer.rollback()
-            connection.close()
+    """The demo, built once for the module, inside a transaction rolled back afterwards."""
+    with rolled_back(app) as connection:
+        build_demo(scale=0.02)
+        db.session.commit()  # releases the savepoint; the outer transaction stays open
+        db.session.remove()
+        yield connection
 
 
 @pytest.fixture(autouse=True)
 def _transaction(app, _demo):
-    with app.app_context():
-        savepoint = _demo.begin_nested()
-        outer_session = db.session
-        db.session = _session_on(_demo)
-        try:
-            yield
-        finally:
-            db.session.remove()
-            db.session = outer_session
-            savepoint.rollback()
+    """Overrides the suite's per-test transaction: a savepoint inside the demo's one."""
+    with in_savepoint(app, _demo):
+        yield
 
 
 def _count(model) -> int:

@@ -31,42 +31,24 @@ from surveyapp.localities.lookup import find_locality
 from surveyapp.localities.models import Locality, subtree_filter
 from surveyapp.security import compute_scope
 
-from ..conftest import session_on as _session_on
+from ..conftest import in_savepoint, rolled_back
 
 
 @pytest.fixture(scope="module")
 def _demo(app):
     """The demo, built once for the module, inside a transaction rolled back afterwards."""
-    with app.app_context():
-        connection = db.engine.connect()
-        outer = connection.begin()
-        original = db.session
-        db.session = _session_on(connection)
-        try:
-            build_demo(scale=0.05)
-            db.session.commit()  # releases the savepoint; the outer transaction stays open
-            db.session.remove()
-            yield connection
-        finally:
-            db.session.remove()
-            db.session = original
-            outer.rollback()
-            connection.close()
+    with rolled_back(app) as connection:
+        build_demo(scale=0.05)
+        db.session.commit()  # releases the savepoint; the outer transaction stays open
+        db.session.remove()
+        yield connection
 
 
 @pytest.fixture(autouse=True)
 def _transaction(app, _demo):
     """Overrides the suite's per-test transaction: a savepoint inside the demo's one."""
-    with app.app_context():
-        savepoint = _demo.begin_nested()
-        outer_session = db.session
-        db.session = _session_on(_demo)
-        try:
-            yield
-        finally:
-            db.session.remove()
-            db.session = outer_session
-            savepoint.rollback()
+    with in_savepoint(app, _demo):
+        yield
 
 
 def _campaign(name: str) -> Campaign:

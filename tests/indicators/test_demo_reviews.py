@@ -19,43 +19,26 @@ from surveyapp.instruments.models import Item
 from surveyapp.responses.models import Answer, Response
 from surveyapp.security import Scope
 
-from ..conftest import session_on as _session_on
+from ..conftest import in_savepoint, rolled_back
 
 SCALE = 0.05
 
 
 @pytest.fixture(scope="module")
 def _demo(app):
-    with app.app_context():
-        connection = db.engine.connect()
-        outer = connection.begin()
-        original = db.session
-        db.session = _session_on(connection)
-        try:
-            summary = build_demo(scale=SCALE)
-            db.session.commit()
-            db.session.remove()
-            yield connection, summary
-        finally:
-            db.session.remove()
-            db.session = original
-            outer.rollback()
-            connection.close()
+    """The demo, built once for the module, inside a transaction rolled back afterwards."""
+    with rolled_back(app) as connection:
+        summary = build_demo(scale=SCALE)
+        db.session.commit()  # releases the savepoint; the outer transaction stays open
+        db.session.remove()
+        yield connection, summary
 
 
 @pytest.fixture(autouse=True)
 def _transaction(app, _demo):
     """Overrides the suite's per-test transaction: a savepoint inside the demo's one."""
-    with app.app_context():
-        savepoint = _demo[0].begin_nested()
-        outer_session = db.session
-        db.session = _session_on(_demo[0])
-        try:
-            yield
-        finally:
-            db.session.remove()
-            db.session = outer_session
-            savepoint.rollback()
+    with in_savepoint(app, _demo[0]):
+        yield
 
 
 def _reviews() -> list[tuple[ExampleReview, str, int | None]]:
