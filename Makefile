@@ -30,7 +30,7 @@ demo: db
 	$(FLASK) demo load --if-empty
 
 run: demo
-	@$(FLASK) demo logins
+	@$(FLASK) demo logins --url http://$(HOST):$(PORT)/login
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: setup

@@ -55,7 +55,8 @@ def load(if_empty: bool, scale: float) -> None:
 
 
 @demo_cli.command("logins")
-def logins() -> None:
+@click.option("--url", default=LOGIN_URL, show_default=True, help="where the log-in page is")
+def logins(url: str) -> None:
     """Print the demo log-ins (role, e-mail, password, scope) and where to log in."""
     rows = login_rows()
     if not any(row.present for row in rows):
@@ -64,7 +65,7 @@ def logins() -> None:
     click.echo("Demo log-ins (DEMO PASSWORDS, public: never use this database for real work)")
     for line in format_table(rows):
         click.echo(f"  {line}")
-    click.echo(f"Log in at {LOGIN_URL}")
+    click.echo(f"Log in at {url}")
 
 
 def format_table(rows: list[LoginRow]) -> list[str]:

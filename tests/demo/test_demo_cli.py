@@ -34,6 +34,14 @@ def test_logins_before_loading_prints_a_note(runner):
     assert "demo-admin" not in result.output
 
 
+def test_logins_say_where_to_log_in(runner):
+    build_demo(scale=0.02)
+    result = runner.invoke(args=["demo", "logins", "--url", "http://127.0.0.1:5055/login"])
+    assert result.exit_code == 0 and "demo-admin" in result.output
+    assert result.output.rstrip().endswith("Log in at http://127.0.0.1:5055/login")
+    assert "Log in at http://127.0.0.1:5000/login" in runner.invoke(args=["demo", "logins"]).output
+
+
 def test_the_demo_is_the_same_every_time(ctx):
     def fingerprint():
         savepoint = db.session.begin_nested()
