@@ -1,8 +1,9 @@
 """A ``limits`` storage kept in the app's own database (SQLite or PostgreSQL).
 
-On PostgreSQL the counts are in the app's ``rate_limit_counter`` table. An app on a SQLite
-file keeps them in a file of their own beside it (``<database>-ratelimit``, same table):
-every worker of the host shares it, and a count never queues behind a trainee's submission.
+On PostgreSQL the counts are in the app's ``rate_limit_counter`` table, written with
+``synchronous_commit=off``. An app on a SQLite file keeps them in a file of their own beside
+it (``<database>-ratelimit``, same table): every worker of the host shares it, and a count
+never queues behind a trainee's submission.
 
 Selected by ``RATELIMIT_STORAGE_URI = "database://"`` (the default). Each hit is one short
 transaction of its own on a connection of its own, outside the request's session: an
@@ -63,8 +64,13 @@ def counting_url(url: sa.URL) -> sa.URL:
 
 
 def _counting_engine(url: sa.URL) -> sa.Engine:
-    """This process's engine on the counts file of a SQLite app (``counting_url``): WAL and
-    ``synchronous=NORMAL`` (a count is not worth an fsync), the table made on first use."""
+    """This process's engine for the counts of an app on ``url``.
+
+    A SQLite file: the counts file beside it (``counting_url``), WAL and
+    ``synchronous=NORMAL``, the table made on first use. PostgreSQL: the app's database
+    with ``synchronous_commit=off``. Either way a count is not worth waiting for the disk:
+    one lost in a crash costs nothing.
+    """
     from surveyapp import configure_sqlite
 
     key = (url.render_as_string(hide_password=False), os.getpid())  # a forked worker: its own
@@ -73,14 +79,21 @@ def _counting_engine(url: sa.URL) -> sa.Engine:
         return engine
     with _creating:
         if key not in _counting_engines:
-            engine = sa.create_engine(counting_url(url))
-            configure_sqlite(engine)
+            if url.get_backend_name() == "postgresql":
+                engine = sa.create_engine(
+                    url,
+                    pool_pre_ping=True,
+                    connect_args={"options": "-c synchronous_commit=off"},
+                )
+            else:
+                engine = sa.create_engine(counting_url(url))
+                configure_sqlite(engine)
 
-            @sa.event.listens_for(engine, "connect")
-            def _no_fsync(dbapi_connection, _record):
-                dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+                @sa.event.listens_for(engine, "connect")
+                def _no_fsync(dbapi_connection, _record):
+                    dbapi_connection.execute("PRAGMA synchronous=NORMAL")
 
-            _in_turn(engine, lambda connection: TABLE.create(connection, checkfirst=True))
+                _in_turn(engine, lambda connection: TABLE.create(connection, checkfirst=True))
             _counting_engines[key] = engine
     return _counting_engines[key]
 
@@ -93,8 +106,11 @@ def dispose_counting_engines() -> None:
         _counting_engines.clear()
 
 
-def _on_own_file(engine: sa.Engine) -> bool:
-    return engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:")
+def _has_counting_engine(engine: sa.Engine) -> bool:
+    """A SQLite file or PostgreSQL (see ``_counting_engine``); else the app's own engine."""
+    if engine.dialect.name == "sqlite":
+        return engine.url.database not in (None, "", ":memory:")
+    return engine.dialect.name == "postgresql"
 
 
 def _in_turn(engine: sa.Engine, work):
@@ -149,7 +165,7 @@ class DatabaseStorage(Storage):
             return self._engine
         from surveyapp.extensions import db
 
-        return _counting_engine(db.engine.url) if _on_own_file(db.engine) else db.engine
+        return _counting_engine(db.engine.url) if _has_counting_engine(db.engine) else db.engine
 
     @property
     def base_exceptions(self) -> type[Exception]:
@@ -164,9 +180,6 @@ class DatabaseStorage(Storage):
             count = _in_turn(engine, lambda c: c.execute(UPSERT, params).scalar_one())
         else:
             with engine.begin() as connection:
-                if engine.dialect.name == "postgresql":
-                    # A count lost in a crash costs nothing; waiting for the WAL flush would.
-                    pass  # connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
                 count = connection.execute(UPSERT, params).scalar_one()
         if now - self._last_cleanup > CLEANUP_INTERVAL:
             self._last_cleanup = now

@@ -83,12 +83,18 @@ def normalise_code(code: str | None) -> str:
     return "".join((code or "").split()).replace("-", "").upper()
 
 
-def find_by_code(code: str | None) -> TrainingClass | None:
-    """The class with this access code, whatever the case or spacing typed; else None."""
+def searchable_code(code: str | None) -> str | None:
+    """The code to look up (see ``normalise_code``), or None when no class can have it."""
     code = normalise_code(code)
     if not code or "\x00" in code:  # no code holds NUL (PostgreSQL cannot even compare it)
         return None
-    return db.session.scalar(_BY_CODE, {"code": code})
+    return code
+
+
+def find_by_code(code: str | None) -> TrainingClass | None:
+    """The class with this access code, whatever the case or spacing typed; else None."""
+    code = searchable_code(code)
+    return db.session.scalar(_BY_CODE, {"code": code}) if code is not None else None
 
 
 # Built once: a trainee's every request looks its class up (building costs more than running).

@@ -275,6 +275,10 @@ def check_bounds(item, number: Decimal) -> None:
     raise AnswerError(message)
 
 
+# Unicode's control characters (category Cc) but tab and newline, and lone surrogates (Cs).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 class ShortText(QuestionType):
     name = "short_text"
     title = _l("Short text")
@@ -292,7 +296,7 @@ class ShortText(QuestionType):
         if not self.keeps_lines:
             text = " ".join(text.split("\n"))
         text = text.strip()
-        if any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\n\t" for ch in text):
+        if _CONTROL.search(text):
             raise AnswerError(_l("The text contains characters that are not allowed."))
         if len(text) > limit:
             raise AnswerError(

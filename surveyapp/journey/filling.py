@@ -203,14 +203,22 @@ def page_view(
 # ---------------------------------------------------------------- checking what was sent
 
 
-def check_through(pages: list[list[Item]], index: int, form: MultiDict) -> dict[str, str]:
-    """Messages for the questions of page ``index`` (earlier pages decide what shows)."""
+def check_through(
+    pages: list[list[Item]], index: int, items: list[Item], form: MultiDict
+) -> tuple[dict[str, str], engine.SubmissionResult | None]:
+    """Messages for the questions of page ``index`` (earlier pages decide what shows).
+
+    Second, the engine's verdict on the whole form when the pages up to ``index`` hold all
+    of ``items`` in their order (the last page): the form then needs no second check.
+    """
     if not 0 <= index < len(pages):
-        return {}
+        return {}, None
     through = [item for page in pages[: index + 1] for item in page]
     keys = {item.key for item in pages[index]}
     result = engine.validate_submission(through, form)
-    return {key: str(msg) for key, msg in result.errors.items() if key in keys}
+    errors = {key: str(msg) for key, msg in result.errors.items() if key in keys}
+    whole = len(through) == len(items) and all(a is b for a, b in zip(through, items, strict=True))
+    return errors, result if whole else None
 
 
 def check_all(items: list[Item], form: MultiDict):

@@ -65,14 +65,8 @@ def _show(target: Target):
 
 def _receive(target: Target):
     now = utcnow()
-    sent = request.form.get("submission_id", "")
-    if filling.valid_submission_id(sent):
-        existing = services.by_submission_id(sent.lower())
-        if existing is not None:  # a retry of a submission already stored
-            services.check_same_sender(existing, target.participant, target.form)
-            return redirect(target.receipt_url(existing), 303)
     if not target.form.is_open:
-        return _closed(target)
+        return _retried(target) or _closed(target)
     items = snapshots.items_of(target.form.version)
     pages = engine.pages(items)
     envelope, problem = filling.read_envelope(request.form, now, len(pages))
@@ -89,14 +83,14 @@ def _receive(target: Target):
         previous = visibility.step(envelope.page, -1)
         envelope.page = envelope.page if previous is None else previous
         return again(status=200)
-    errors = filling.check_through(pages, envelope.page, request.form)
+    errors, whole = filling.check_through(pages, envelope.page, items, request.form)
     if errors:
         return again(errors)
     following = visibility.step(envelope.page, 1)
     if following is not None:
         envelope.page = following
         return again(status=200)
-    result = filling.check_all(items, request.form)
+    result = whole if whole is not None else filling.check_all(items, request.form)
     if result.errors:
         envelope.page = filling.page_of_first_error(pages, result.errors)
         return again({k: str(v) for k, v in result.errors.items()})
@@ -124,6 +118,22 @@ def _store(target: Target, answers: dict, envelope: filling.Envelope, now):
     receipt_url = target.receipt_url(stored)  # before the commit expires the class it names
     db.session.commit()  # ends the write lock's hold
     return redirect(receipt_url, 303)
+
+
+def _retried(target: Target):
+    """The receipt of a submission already stored, when this request repeats it.
+
+    Only asked of a closed form: on an open one a retry goes the usual way and
+    ``services.store`` finds the stored response instead of inserting a second one.
+    """
+    sent = request.form.get("submission_id", "")
+    if not filling.valid_submission_id(sent):
+        return None
+    existing = services.by_submission_id(sent.lower())
+    if existing is None:
+        return None
+    services.check_same_sender(existing, target.participant, target.form)
+    return redirect(target.receipt_url(existing), 303)
 
 
 def _closed(target: Target):

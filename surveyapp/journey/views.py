@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from surveyapp.classes.models import TrainingClass
-from surveyapp.classes.services import find_by_code
+from surveyapp.classes.services import find_by_code, searchable_code
 from surveyapp.extensions import db
 from surveyapp.instruments.i18n import current_language, tr
 from surveyapp.journey import bp, remember, results, runner
@@ -60,19 +60,33 @@ def _person(cls: TrainingClass) -> Participant | None:
     return person
 
 
-# Built once: every page of a form loads the class form with its version.
-_FORM = (
-    sa.select(ClassForm)
+# Built once: every page of a form loads the class with the form and its version.
+_CLASS_FORM = (
+    sa.select(TrainingClass, ClassForm)
+    .join(ClassForm, ClassForm.class_id == TrainingClass.id)
     .options(joinedload(ClassForm.version))
-    .where(ClassForm.id == sa.bindparam("id"))
+    .where(
+        TrainingClass.access_code == sa.bindparam("code"),
+        ClassForm.id == sa.bindparam("form_id"),
+    )
 )
 
 
-def _form_of(cls: TrainingClass, form_id: int) -> ClassForm:
-    form = db.session.scalar(_FORM, {"id": form_id})
-    if form is None or form.class_id != cls.id:
-        abort(404)
-    return form
+def _class_and_form_or_404(code: str, form_id: int) -> tuple[TrainingClass, ClassForm]:
+    """The class of ``code`` and its form ``form_id`` (one query), as ``_class_or_404``."""
+    searched = searchable_code(code)
+    row = (
+        db.session.execute(_CLASS_FORM, {"code": searched, "form_id": form_id}).first()
+        if searched is not None
+        else None
+    )
+    if row is None:
+        _class_or_404(code)  # a wrong code is counted there
+        abort(404)  # a right code, but not a form of its class
+    cls, form = row
+    if remember.remembered(cls.id) is None:
+        check_not_waiting()
+    return cls, form
 
 
 def _responses_by_form(person: Participant | None, cls: TrainingClass) -> dict[int, Response]:
@@ -180,8 +194,7 @@ def forget(code: str):
 @bp.route("/c/<code>/form/<int:form_id>", methods=["GET", "POST"])
 @public
 def fill(code: str, form_id: int):
-    cls = _class_or_404(code)
-    form = _form_of(cls, form_id)
+    cls, form = _class_and_form_or_404(code, form_id)
     person = _person(cls)
     if person is None:
         flash(_("Please tell us who you are first."), "info")

@@ -54,6 +54,25 @@ def test_a_question_depending_on_its_own_page_is_shown_with_it(world):
     assert yes.step(2, -1) == 1 and yes.first() == 0
 
 
+def test_the_last_page_check_is_the_whole_form_check(world):
+    """Up to the last page the check covers every question: its verdict is the whole
+    form's (no second pass); before it, only the page's own messages come back."""
+    version = branching()
+    items = list(version.items)
+    pages = engine.pages(items)
+    sent = MultiDict({"uses": "yes", "how_often": "daily", "tools": ""})
+    errors, whole = filling.check_through(pages, 0, items, sent)
+    assert errors == {} and whole is None
+    errors, whole = filling.check_through(pages, 1, items, sent)
+    assert list(errors) == ["tools"] and whole is None
+    errors, whole = filling.check_through(pages, 2, items, sent)
+    assert errors == {}  # page 3's only question is optional
+    full = filling.check_all(items, sent)
+    assert whole is not None and whole.errors == full.errors == {"tools": full.errors["tools"]}
+    assert whole.answers == full.answers == {"uses": "yes", "how_often": "daily"}
+    assert filling.check_through(pages, 3, items, sent) == ({}, None)  # no such page
+
+
 def test_a_page_with_nothing_to_show_is_skipped(world, as_user):
     version = branching()
     (form,) = attach(world.cls, version)

@@ -13,7 +13,7 @@ import os
 import pytest
 import sqlalchemy as sa
 
-from surveyapp import create_app
+from surveyapp import create_app, ratelimit_storage
 from surveyapp.extensions import db
 from surveyapp.participants.models import AccessAttempt
 from surveyapp.ratelimit_models import RateLimitCounter
@@ -67,6 +67,7 @@ def make_limited_app(tmp_path):
         with app.app_context():
             _empty_tables()
             db.engine.dispose()
+    ratelimit_storage.dispose_counting_engines()
 
 
 @pytest.fixture

@@ -201,3 +201,35 @@ def test_an_app_on_sqlite_counts_in_a_file_of_its_own_without_fsync(tmp_path, mo
             assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
         ratelimit_storage.dispose_counting_engines()
         app.extensions["sqlalchemy"].engine.dispose()
+
+
+@pytest.mark.skipif(
+    not database_url("").startswith("postgresql"), reason="needs TEST_DATABASE_URL (PostgreSQL)"
+)
+def test_an_app_on_postgresql_counts_in_its_table_without_waiting_for_the_wal_flush():
+    """On PostgreSQL the counts stay in the app's table, written by an engine of their own
+    with ``synchronous_commit=off``; the app's own commits keep waiting for the flush."""
+    from surveyapp import create_app, ratelimit_storage
+
+    url = database_url("")
+    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "x"})
+    with app.app_context():
+        engine = app.extensions["sqlalchemy"].engine
+        RateLimitCounter.__table__.create(engine, checkfirst=True)
+        storage = DatabaseStorage()
+        try:
+            assert storage.engine is not engine
+            assert [storage.incr("pg-shared", 60) for _ in range(3)] == [1, 2, 3]
+            with storage.engine.connect() as connection:
+                assert connection.exec_driver_sql("SHOW synchronous_commit").scalar() == "off"
+            with engine.connect() as connection:
+                assert connection.exec_driver_sql("SHOW synchronous_commit").scalar() == "on"
+                stored = connection.execute(
+                    sa.select(RateLimitCounter.count).where(RateLimitCounter.key == "pg-shared")
+                )
+                assert stored.scalar() == 3
+        finally:
+            with engine.begin() as connection:
+                connection.execute(sa.delete(RateLimitCounter))
+            ratelimit_storage.dispose_counting_engines()
+            engine.dispose()
