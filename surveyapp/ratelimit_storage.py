@@ -9,7 +9,9 @@ Selected by ``RATELIMIT_STORAGE_URI = "database://"`` (the default). Each hit is
 transaction of its own on a connection of its own, outside the request's session: an
 ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING`` that starts a new window when the old
 one has ended, so concurrent workers never lose a count and a view that rolls back does
-not undo it. Expired rows are removed at most once a minute per process.
+not undo it. On a SQLite counts file the hit goes through the ``sqlite3`` module itself
+(``_CountsFile``); the rest, and PostgreSQL, through SQLAlchemy. Expired rows are removed
+at most once a minute per process.
 
 It supports the fixed-window strategy (Flask-Limiter's default), which needs nothing but a
 counter with an expiry. A deployment with Redis can use ``redis://...`` instead.
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
 import threading
 import time
 
@@ -26,6 +29,7 @@ import sqlalchemy as sa
 from limits.storage import Storage
 
 from surveyapp.ratelimit_models import KEY_LENGTH, RateLimitCounter
+from surveyapp.transactions import WriteQueue
 
 SCHEME = "database"
 CLEANUP_INTERVAL = 60.0
@@ -99,11 +103,14 @@ def _counting_engine(url: sa.URL) -> sa.Engine:
 
 
 def dispose_counting_engines() -> None:
-    """Close this process's counting engines (tests, and a process about to end)."""
+    """Close this process's counting engines and files (tests, a process about to end)."""
     with _creating:
         for engine in _counting_engines.values():
             engine.dispose()
         _counting_engines.clear()
+        for counts in _counts_files.values():
+            counts.close()
+        _counts_files.clear()
 
 
 def _has_counting_engine(engine: sa.Engine) -> bool:
@@ -130,6 +137,73 @@ def _in_turn(engine: sa.Engine, work):
     finally:
         if queue is not None:
             queue.release()
+
+
+class _CountsFile:
+    """The hits on a SQLite counts file, through the ``sqlite3`` module itself.
+
+    A hit is one tiny write; SQLAlchemy's connection handling cost twice SQLite's own work.
+    Each thread of a process has its own connection (WAL, ``synchronous=NORMAL``, a busy
+    timeout), and takes its turn on the file's ``transactions.WriteQueue`` as ``_in_turn``
+    does. ``close()`` closes every thread's connection.
+    """
+
+    def __init__(self, path: str, queue: WriteQueue):
+        self.path = path
+        self.queue = queue
+        self._connections: dict[int, sqlite3.Connection] = {}
+        self._lock = threading.Lock()
+
+    def _connection(self) -> sqlite3.Connection:
+        thread = threading.get_ident()
+        connection = self._connections.get(thread)
+        if connection is None:
+            connection = sqlite3.connect(
+                self.path, timeout=10, isolation_level=None, check_same_thread=False
+            )
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            with self._lock:
+                self._connections[thread] = connection
+        return connection
+
+    def hit(self, params: dict) -> int:
+        self.queue.acquire()
+        try:
+            connection = self._connection()
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                count = connection.execute(UPSERT.text, params).fetchone()[0]
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
+            return count
+        finally:
+            self.queue.release()
+
+    def close(self) -> None:
+        with self._lock:
+            for connection in self._connections.values():
+                connection.close()
+            self._connections.clear()
+
+
+_counts_files: dict[tuple[str, int], _CountsFile] = {}
+
+
+def _counts_file(engine: sa.Engine) -> _CountsFile:
+    """This process's ``_CountsFile`` for the SQLite file of ``engine``."""
+    from surveyapp.transactions import queue_for
+
+    key = (os.path.abspath(engine.url.database), os.getpid())  # a forked worker: its own
+    found = _counts_files.get(key)
+    if found is None:
+        with _creating:
+            found = _counts_files.get(key)
+            if found is None:
+                found = _counts_files[key] = _CountsFile(key[0], queue_for(engine.url))
+    return found
 
 
 def stored_key(key: str) -> str:
@@ -168,15 +242,17 @@ class DatabaseStorage(Storage):
         return _counting_engine(db.engine.url) if _has_counting_engine(db.engine) else db.engine
 
     @property
-    def base_exceptions(self) -> type[Exception]:
-        return sa.exc.SQLAlchemyError
+    def base_exceptions(self) -> tuple[type[Exception], ...]:
+        return (sa.exc.SQLAlchemyError, sqlite3.Error)
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         """Add ``amount`` to the window's count, opening a new window if it has ended."""
         now = time.time()
         params = {"key": stored_key(key), "amount": amount, "now": now, "until": now + expiry}
         engine = self.engine
-        if engine.dialect.name == "sqlite":
+        if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+            count = _counts_file(engine).hit(params)
+        elif engine.dialect.name == "sqlite":
             count = _in_turn(engine, lambda c: c.execute(UPSERT, params).scalar_one())
         else:
             with engine.begin() as connection:
