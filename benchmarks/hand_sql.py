@@ -24,6 +24,7 @@ FIELDS = ("core_members", "classes", "learners", "materials", "effective_applier
 _HOME_BY_INDEX = """(SELECT l.path FROM enrolment e JOIN training_class c ON c.id = e.class_id
      JOIN locality l ON l.id = c.locality_id
      WHERE e.participant_id = person.participant_id AND c.campaign_id = :campaign_id
+       AND e.held_for_id IS NULL
      ORDER BY e.id LIMIT 1)"""
 
 DIALECT = {
@@ -69,7 +70,7 @@ heads AS (
 home AS (
   SELECT e.participant_id, MIN(e.id) AS enrolment_id
   FROM enrolment e JOIN training_class c ON c.id = e.class_id
-  WHERE c.campaign_id = :campaign_id{subtree}
+  WHERE c.campaign_id = :campaign_id AND e.held_for_id IS NULL{subtree}
   GROUP BY e.participant_id
 ),
 people AS (

@@ -16,6 +16,7 @@ marker in the campaign's description, and is only wiped when it holds no real ca
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import os
@@ -109,6 +110,7 @@ def populate(scale: float = 1.0, seed: int = SEED) -> dict:
     counts = {name: _count(model, campaign_id) for name, model in _COUNTED.items()}
     marker = {
         "generator": GENERATOR_VERSION,
+        "schema": schema_fingerprint(),
         "scale": scale,
         "seed": seed,
         "campaign_id": campaign_id,
@@ -166,6 +168,13 @@ def _fix_sequences() -> None:
 # ---------------------------------------------------------------- whole databases
 
 
+def schema_fingerprint() -> str:
+    """A digest of the models' tables and columns: a database built for another schema
+    (a column added since, say) is built again rather than read with missing columns."""
+    names = sorted(f"{t.name}.{c.name}" for t in db.metadata.tables.values() for c in t.columns)
+    return hashlib.sha256("\n".join(names).encode()).hexdigest()[:16]
+
+
 def cache_path(scale: float, seed: int = SEED) -> Path:
     return DATA_DIR / f"synthetic-v{GENERATOR_VERSION}-s{scale:g}-seed{seed}.sqlite"
 
@@ -207,12 +216,17 @@ def make_app(url: str):
 
 def ensure_database(url: str | None = None, scale: float = 1.0, seed: int = SEED) -> SyntheticInfo:
     """A synthetic database of ``scale`` at ``url`` (default: the cached SQLite file),
-    built now unless it is already there with the same generator version, scale and seed."""
+    built now unless it is already there with the same generator version, schema
+    (``schema_fingerprint``), scale and seed."""
     target = url or f"sqlite:///{cache_path(scale, seed)}"
     marker = read_marker(target) if url or cache_path(scale, seed).exists() else None
-    wanted = {"generator": GENERATOR_VERSION, "scale": scale, "seed": seed}
+    wanted = {
+        "generator": GENERATOR_VERSION,
+        "schema": schema_fingerprint(),
+        "scale": scale,
+        "seed": seed,
+    }
     if marker and all(marker.get(k) == v for k, v in wanted.items()):
-        _add_new_tables(target)
         return _info(target, marker, 0.0)
     started = time.perf_counter()
     if url is None:
@@ -221,15 +235,6 @@ def ensure_database(url: str | None = None, scale: float = 1.0, seed: int = SEED
         _reset_postgres(url)
         marker = _build(url, scale, seed)
     return _info(target, marker, time.perf_counter() - started)
-
-
-def _add_new_tables(url: str) -> None:
-    """A cached database built before a schema change gets the tables added since (empty:
-    the synthetic data does not fill them), so the app's queries find them."""
-    app = make_app(url)
-    with app.app_context():
-        db.create_all()
-        db.engine.dispose()
 
 
 def _info(url: str, marker: dict, seconds: float) -> SyntheticInfo:

@@ -10,7 +10,13 @@ figures count it) lies in the period. Then:
   called when a submission is stored, ``responses.services.store``);
 - keeping it, and any change that would move a counted response's part of the figures
   (hand marking, an answer-key correction, excluding or restoring it), is refused with
-  ``Locked`` (HTTP 409) until the approver returns (reopens) the figures.
+  ``Locked`` (HTTP 409) until the approver returns (reopens) the figures;
+- a core member, class or material added, removed, or moved to another place or date, where
+  its place and date lie in a locked period, is refused the same way
+  (``refuse_if_registered_in_locked``);
+- a person who first comes into the campaign (their home enrolment) in a class and on a day
+  of a locked period is enrolled but held (``hold_if_late_learner``): they count as no
+  learner anywhere until the approval is returned, when ``release_learners`` lets them in.
 
 Services here flush nothing and never commit; they read no request.
 """
@@ -29,6 +35,7 @@ from surveyapp.errors import DomainError
 from surveyapp.extensions import db
 from surveyapp.indicators.sql_dates import utc_date
 from surveyapp.localities.models import Locality
+from surveyapp.participants.models import Enrolment
 from surveyapp.quality.checks import merge_flags
 from surveyapp.quality.flags import LATE_FOR_APPROVED_PERIOD
 from surveyapp.responses.models import Response
@@ -80,6 +87,24 @@ def locking_approval(class_id: int | None, day: date | None) -> FigureApproval |
     )
 
 
+def approval_at(campaign_id: int, locality: Locality, day: date) -> FigureApproval | None:
+    """The approved period of the campaign covering ``day`` at ``locality`` or above it."""
+    approved_place = aliased(Locality, name="approved_place")
+    return db.session.scalar(
+        sa.select(FigureApproval)
+        .join(approved_place, approved_place.id == FigureApproval.locality_id)
+        .where(
+            FigureApproval.campaign_id == campaign_id,
+            FigureApproval.status == ApprovalStatus.APPROVED,
+            FigureApproval.period_start <= day,
+            FigureApproval.period_end >= day,
+            sa.literal(locality.path).startswith(approved_place.path),
+        )
+        .order_by(FigureApproval.decided_at, FigureApproval.id)
+        .limit(1)
+    )
+
+
 def approval_of(response: Response) -> FigureApproval | None:
     return locking_approval(response.class_id, utc_day(response.submitted_at))
 
@@ -115,6 +140,89 @@ def refuse_if_version_locked(version_id: int) -> None:
     )
     if approval is not None:
         raise Locked(locked_message(approval))
+
+
+def refuse_if_registered_in_locked(
+    campaign_id: int,
+    before: tuple[Locality, date] | None,
+    after: tuple[Locality, date] | None,
+) -> None:
+    """``Locked`` when a core member, class or material counted at ``(place, date)``
+    ``before`` the change (None: it is new) and ``after`` it (None: it is removed) moves the
+    figures of an approved period: it leaves one, enters one, or is added or removed in one.
+    A change that keeps place and date (a name, a title) moves no figure."""
+    if (
+        before is not None
+        and after is not None
+        and (before[0].id, before[1])
+        == (
+            after[0].id,
+            after[1],
+        )
+    ):
+        return
+    for counted in (before, after):
+        if counted is None or counted[0] is None or counted[1] is None:
+            continue
+        approval = approval_at(campaign_id, *counted)
+        if approval is not None:
+            raise Locked(locked_message(approval))
+
+
+# ---------------------------------------------------------------- held learners
+
+
+def hold_if_late_learner(enrolment: Enrolment, cls: TrainingClass) -> FigureApproval | None:
+    """Hold a new enrolment that makes its person a learner of the campaign (their first
+    enrolment in it) on a day and in a class of an approved period; return that approval."""
+    earlier = db.session.scalar(
+        sa.select(Enrolment.id)
+        .join(TrainingClass, TrainingClass.id == Enrolment.class_id)
+        .where(
+            Enrolment.participant_id == enrolment.participant_id,
+            Enrolment.id != enrolment.id,
+            TrainingClass.campaign_id == cls.campaign_id,
+        )
+        .limit(1)
+    )
+    if earlier is not None:
+        return None  # not their home enrolment: the learner was counted already
+    approval = approval_at(cls.campaign_id, cls.locality, utc_day(enrolment.enrolled_at))
+    if approval is None:
+        return None
+    enrolment.held_for_id = approval.id
+    record(
+        None,
+        "enrolment.held",
+        enrolment,
+        class_id=cls.id,
+        locality_id=approval.locality_id,
+        approval_id=approval.id,
+    )
+    return approval
+
+
+def held_learner_count(approval: FigureApproval) -> int:
+    """How many people wait, held for ``approval``, to count as learners."""
+    found = db.session.scalar(
+        sa.select(sa.func.count(Enrolment.id)).where(Enrolment.held_for_id == approval.id)
+    )
+    return found or 0
+
+
+def release_learners(approval: FigureApproval) -> int:
+    """Let in the learners held for ``approval`` (just returned); one still inside another
+    approved period stays held for that one. Returns how many now count."""
+    held = db.session.scalars(
+        sa.select(Enrolment).where(Enrolment.held_for_id == approval.id).order_by(Enrolment.id)
+    ).all()
+    released = 0
+    for enrolment in held:
+        cls = db.session.get(TrainingClass, enrolment.class_id)
+        other = approval_at(cls.campaign_id, cls.locality, utc_day(enrolment.enrolled_at))
+        enrolment.held_for_id = other.id if other is not None else None
+        released += other is None
+    return released
 
 
 # ---------------------------------------------------------------- held responses

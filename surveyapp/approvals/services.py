@@ -25,7 +25,7 @@ from surveyapp.localities.models import Locality
 from surveyapp.security import MANAGERS, Scope
 from surveyapp.templating import dmy
 
-from . import snapshot
+from . import locks, snapshot
 from .models import ApprovalStatus, FigureApproval
 
 NOTE_MAX = 1000
@@ -227,13 +227,25 @@ def return_figures(
     if approval.status not in (ApprovalStatus.SUBMITTED, ApprovalStatus.APPROVED):
         raise Conflict(_("These figures were already returned."))
     comment = clean_note(comment, required=True, field_name="comment")
-    action = "approval.reopened" if approval.is_approved else "approval.returned"
+    reopened = approval.is_approved
     approval.status = ApprovalStatus.RETURNED
     approval.decided_at = now
     approval.decided_by_id = actor.id
     approval.decision_comment = comment
     db.session.flush()
-    record(actor, action, approval, comment=comment, **_summary(approval))
+    if reopened:
+        released = locks.release_learners(approval)
+        db.session.flush()
+        record(
+            actor,
+            "approval.reopened",
+            approval,
+            comment=comment,
+            learners_released=released,
+            **_summary(approval),
+        )
+    else:
+        record(actor, "approval.returned", approval, comment=comment, **_summary(approval))
     return approval
 
 

@@ -221,6 +221,7 @@ def _render_detail(approval, decision=None, resubmit_form=None, status=200):
         "approvals/detail.html",
         approval=approval,
         changes=snapshot.differences(approval.snapshot, current),
+        held_learners=locks.held_learner_count(approval),
         history=history,
         may_decide=services.may_decide(_user(), scope, approval),
         may_submit=services.may_submit(_user(), scope, approval.locality),

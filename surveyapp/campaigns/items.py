@@ -1,7 +1,8 @@
 """Core members and materials of a campaign: validation, saving and audited deletion.
 
 Same conventions as ``services``: explicit ``actor`` and ``scope``, ``DomainError`` with a
-translated message, flush but never commit.
+translated message, flush but never commit. Adding, removing or moving one (place or date)
+inside a period whose figures were approved is refused (``approvals.locks``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 
+from surveyapp.approvals import locks
 from surveyapp.audit.services import record
 from surveyapp.campaigns.models import Campaign, CoreMember, Material, MaterialKind, Segment
 from surveyapp.campaigns.services import check_campaign_locality, check_may_manage
@@ -67,6 +69,11 @@ def save_member(actor, scope, campaign: Campaign, fields: MemberFields, member=N
         check_may_manage(actor, scope, member.locality)
     check_campaign_locality(actor, scope, campaign, fields.locality)
     _check_member(fields)
+    locks.refuse_if_registered_in_locked(
+        campaign.id,
+        (member.locality, member.joined_on) if member is not None else None,
+        (fields.locality, fields.joined_on),
+    )
     if member is None:
         member = CoreMember(campaign_id=campaign.id)
         db.session.add(member)
@@ -86,6 +93,11 @@ def save_material(actor, scope, campaign: Campaign, fields: MaterialFields, mate
         check_may_manage(actor, scope, material.locality)
     check_campaign_locality(actor, scope, campaign, fields.locality)
     _check_material(fields)
+    locks.refuse_if_registered_in_locked(
+        campaign.id,
+        (material.locality, material.published_on) if material is not None else None,
+        (fields.locality, fields.published_on),
+    )
     if material is None:
         material = Material(campaign_id=campaign.id)
         db.session.add(material)
@@ -99,8 +111,9 @@ def save_material(actor, scope, campaign: Campaign, fields: MaterialFields, mate
     return material
 
 
-def _delete(actor, scope, row, action: str, **detail) -> None:
+def _delete(actor, scope, row, day: date, action: str, **detail) -> None:
     check_may_manage(actor, scope, row.locality)
+    locks.refuse_if_registered_in_locked(row.campaign_id, (row.locality, day), None)
     record(actor, action, row, campaign_id=row.campaign_id, **detail)
     db.session.delete(row)
     db.session.flush()
@@ -111,6 +124,7 @@ def delete_member(actor, scope, member: CoreMember) -> None:
         actor,
         scope,
         member,
+        member.joined_on,
         "core_member.deleted",
         full_name=member.full_name,
         organisation=member.organisation,
@@ -122,6 +136,7 @@ def delete_material(actor, scope, material: Material) -> None:
         actor,
         scope,
         material,
+        material.published_on,
         "material.deleted",
         title=material.title,
         kind=material.kind,

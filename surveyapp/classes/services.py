@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import contains_eager
 
 from surveyapp.accounts.models import Role, User
+from surveyapp.approvals import locks
 from surveyapp.audit.services import record
 from surveyapp.campaigns.models import Campaign, CampaignStatus, Segment
 from surveyapp.classes.models import ClassStatus, TrainingClass, class_trainer
@@ -307,6 +308,7 @@ def create_class(
     if campaign.status == CampaignStatus.CLOSED:
         raise DomainError(_l("The campaign is closed; no class can be added."))
     fields = _clean(campaign, fields, scope)
+    locks.refuse_if_registered_in_locked(campaign.id, None, (fields.locality, fields.start_date))
     cls = TrainingClass(
         campaign=campaign,
         locality=fields.locality,
@@ -332,6 +334,9 @@ def update_class(
     """Change what was typed in for a class (not its campaign, code or status)."""
     _check_may_manage(actor, cls, scope)
     fields = _clean(cls.campaign, fields, scope)
+    locks.refuse_if_registered_in_locked(
+        cls.campaign_id, (cls.locality, cls.start_date), (fields.locality, fields.start_date)
+    )
     before = _snapshot(cls)
     cls.title = fields.title
     cls.segment = fields.segment

@@ -37,11 +37,12 @@ NO_FILTERS = KpiFilters()  # the default: everything, as collected
 
 def home_enrolments(campaign_id: int, participants=None):
     """Materialised CTE (participant_id, enrolment_id): each learner's earliest enrolment in the
-    campaign; ``participants`` (a select of ids) optionally limits the learners."""
+    campaign, held ones left out (``approvals.locks.hold_if_late_learner``); ``participants``
+    (a select of ids) optionally limits the learners."""
     query = (
         sa.select(Enrolment.participant_id, sa.func.min(Enrolment.id).label("enrolment_id"))
         .join(TrainingClass, TrainingClass.id == Enrolment.class_id)
-        .where(TrainingClass.campaign_id == campaign_id)
+        .where(TrainingClass.campaign_id == campaign_id, Enrolment.held_for_id.is_(None))
         .group_by(Enrolment.participant_id)
     )
     if participants is not None:

@@ -91,6 +91,11 @@ class Enrolment(db.Model):
         sa.ForeignKey("training_class.id", ondelete="CASCADE"), index=True
     )
     enrolled_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # Set when the person first came into the campaign during a period whose figures were
+    # approved: a held learner counts nowhere until that approval is returned (reopened).
+    held_for_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("figure_approval.id", ondelete="SET NULL"), default=None
+    )
 
     participant: Mapped[Participant] = relationship()
 

@@ -14,6 +14,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from surveyapp.approvals import locks
 from surveyapp.campaigns.models import Segment
 from surveyapp.classes.models import TrainingClass
 from surveyapp.errors import DomainError
@@ -274,7 +275,8 @@ def _record_consents(person: Participant, follow_up: bool, now: datetime) -> Non
 
 
 def enrol(person: Participant, cls: TrainingClass, now: datetime) -> Enrolment:
-    """The person's enrolment in ``cls``, made on first identification."""
+    """The person's enrolment in ``cls``, made on first identification (and held when it
+    would add a learner to approved figures: ``approvals.locks.hold_if_late_learner``)."""
     enrolment = db.session.scalar(
         sa.select(Enrolment).where(
             Enrolment.participant_id == person.id, Enrolment.class_id == cls.id
@@ -284,6 +286,8 @@ def enrol(person: Participant, cls: TrainingClass, now: datetime) -> Enrolment:
         enrolment = Enrolment(participant_id=person.id, class_id=cls.id, enrolled_at=now)
         db.session.add(enrolment)
         db.session.flush()
+        if locks.hold_if_late_learner(enrolment, cls) is not None:  # into approved figures
+            db.session.flush()
     return enrolment
 
 
