@@ -10,15 +10,18 @@ two per core by default) serves on 127.0.0.1 and ``wrk`` (``benchmarks.serve``) 
 1. ``minimal``: a Flask endpoint answering "ok" (``benchmarks.load_apps.minimal_app``);
 2. ``bare INSERT``: a Flask endpoint that parses the same form and INSERTs one row in its
    own transaction (``load_apps.insert_app``);
-3. ``survey``: the whole post-class survey sent through the real endpoint
+3. ``app floor``: ``GET /healthz`` of ``surveyapp.create_app()``: the real app's own
+   per-request work (session, security headers, locale, rate-limit filter) and one
+   ``SELECT 1``, for scale: no submission can cost less than this;
+4. ``survey``: the whole post-class survey sent through the real endpoint
    ``POST /c/<code>/form/<id>`` of ``surveyapp.create_app()``, each request as another
    identified person (signed session cookie, valid CSRF token, new submission id): the
    engine validates and scores it, it is stored with its 14 answers and data-quality flags
    in one transaction, and the trainee is redirected to the receipt (303).
 
-Printed: the three throughputs, the ratios survey / bare INSERT (target >= 0.80) and
-survey / minimal, p50 and p99 latencies (target: survey p99 < 25 ms), errors, and the
-number of responses stored (it must equal the survey requests that got their 303).
+Printed: the four throughputs, the ratios survey / bare INSERT (target >= 0.80),
+survey / minimal and survey / app floor, p50 and p99 latencies (target: survey p99 < 25 ms),
+errors, and the number of responses stored (it must equal the survey requests that got their 303).
 
 Rate limits (``surveyapp.ratelimit``) are on, counted in the app's database as in
 production, with the submission limit raised above what one address sends in the run
@@ -55,6 +58,7 @@ TARGET_RATIO = 0.80
 TARGET_P99_MS = 25.0
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 MINIMAL = "benchmarks.load_apps:minimal_app()"
+APP = "surveyapp:create_app()"
 
 
 @dataclass
@@ -62,6 +66,7 @@ class EngineRun:
     engine: str
     minimal: LoadResult
     insert: LoadResult
+    floor: LoadResult
     survey: LoadResult
     stored: int
     probe_rows: int
@@ -182,11 +187,18 @@ def run_engine(url: str | None, args) -> EngineRun:
         "minimal Flask", "benchmarks.load_apps:minimal_app()", env, post, args, values
     )
     insert = measure("bare INSERT", "benchmarks.load_apps:insert_app()", env, post, args, values)
-    with Server("surveyapp:create_app()", workers=1, env=env, ready_path="/c", preload=True) as s:
+    floor = measure("app floor (GET /healthz)", APP, env, [Request("GET", "/healthz")], args)
+    with Server(APP, workers=1, env=env, ready_path="/c", preload=True) as s:
         check_one(s.url, all_seats[0], body)
-    survey = measure("post-class survey", "surveyapp:create_app()", env, post, args, values)
+    survey = measure("post-class survey", APP, env, post, args, values)
     run = EngineRun(
-        engine, minimal, insert, survey, count_responses(app), load_apps.count_probe_rows(url)
+        engine,
+        minimal,
+        insert,
+        floor,
+        survey,
+        count_responses(app),
+        load_apps.count_probe_rows(url),
     )
     report(run)
     return run
@@ -199,6 +211,12 @@ def report(run: EngineRun) -> None:
     ok_p99 = "ok" if run.survey.p99_ms < TARGET_P99_MS else "MISSED"
     print(f"  survey / bare INSERT: {ratio:.2f} (target >= {TARGET_RATIO:.2f}: {ok_ratio})")
     print(f"  survey / minimal:     {to_minimal:.2f}")
+    to_floor = run.survey.throughput / run.floor.throughput if run.floor.throughput else 0
+    floor_to_insert = run.floor.throughput / run.insert.throughput if run.insert.throughput else 0
+    print(
+        f"  survey / app floor:   {to_floor:.2f} "
+        f"(the app floor itself is {floor_to_insert:.2f} x the bare INSERT)"
+    )
     print(f"  survey p99: {run.survey.p99_ms:.1f} ms (target < {TARGET_P99_MS:.0f} ms: {ok_p99})")
     print(
         f"  stored: {run.stored:,} responses (1 check + warm-up + run), "
