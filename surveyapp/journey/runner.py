@@ -33,6 +33,7 @@ class Target:
     back_url: str
     assisted_by: User | None = None
     heading: str = ""
+    place: services.Place | None = None  # read with the class, if the caller did
 
 
 def serve(target: Target):
@@ -112,6 +113,7 @@ def _store(target: Target, answers: dict, envelope: filling.Envelope, now):
         started_at=envelope.started_at,
         now=now,
         assisted_by=target.assisted_by,
+        place=target.place,
     )
     transactions.start_writing()
     stored = services.store(prepared)

@@ -26,6 +26,7 @@ from surveyapp.participants.identity import given_name
 from surveyapp.participants.models import Participant
 from surveyapp.responses import class_forms, moments
 from surveyapp.responses.models import ClassForm, Response
+from surveyapp.responses.services import Place, any_approved
 from surveyapp.security import public
 
 
@@ -60,9 +61,10 @@ def _person(cls: TrainingClass) -> Participant | None:
     return person
 
 
-# Built once: every page of a form loads the class with the form and its version.
+# Built once: every page of a form loads the class with the form and its version, and
+# whether the class's campaign has approved figures (what storing a response asks).
 _CLASS_FORM = (
-    sa.select(TrainingClass, ClassForm)
+    sa.select(TrainingClass, ClassForm, any_approved(TrainingClass.campaign_id))
     .join(ClassForm, ClassForm.class_id == TrainingClass.id)
     .options(joinedload(ClassForm.version))
     .where(
@@ -72,8 +74,9 @@ _CLASS_FORM = (
 )
 
 
-def _class_and_form_or_404(code: str, form_id: int) -> tuple[TrainingClass, ClassForm]:
-    """The class of ``code`` and its form ``form_id`` (one query), as ``_class_or_404``."""
+def _class_and_form_or_404(code: str, form_id: int) -> tuple[TrainingClass, ClassForm, Place]:
+    """The class of ``code``, its form ``form_id`` and its ``Place`` (one query), as
+    ``_class_or_404``."""
     searched = searchable_code(code)
     row = (
         db.session.execute(_CLASS_FORM, {"code": searched, "form_id": form_id}).first()
@@ -83,10 +86,10 @@ def _class_and_form_or_404(code: str, form_id: int) -> tuple[TrainingClass, Clas
     if row is None:
         _class_or_404(code)  # a wrong code is counted there
         abort(404)  # a right code, but not a form of its class
-    cls, form = row
+    cls, form, approved = row
     if remember.remembered(cls.id) is None:
         check_not_waiting()
-    return cls, form
+    return cls, form, Place(cls.locality_id, bool(approved))
 
 
 def _responses_by_form(person: Participant | None, cls: TrainingClass) -> dict[int, Response]:
@@ -194,7 +197,7 @@ def forget(code: str):
 @bp.route("/c/<code>/form/<int:form_id>", methods=["GET", "POST"])
 @public
 def fill(code: str, form_id: int):
-    cls, form = _class_and_form_or_404(code, form_id)
+    cls, form, place = _class_and_form_or_404(code, form_id)
     person = _person(cls)
     if person is None:
         flash(_("Please tell us who you are first."), "info")
@@ -208,6 +211,7 @@ def fill(code: str, form_id: int):
         ),
         back_url=url_for("journey.landing", code=cls.access_code),
         heading=cls.title,
+        place=place,
     )
     return runner.serve(target)
 

@@ -139,13 +139,17 @@ def prepare(
     started_at: datetime | None,
     now: datetime,
     assisted_by: User | None = None,
+    place: Place | None = None,
 ) -> Prepared:
     """Everything that only reads: the score, the rows, the data-quality judgement (pace
     against the class form's other responses, straight-lining, the sender's group of
     probable duplicates in the class), and whether the figures of its period are approved,
-    so it must be held (``approvals.locks.hold_if_late``); made before the write."""
+    so it must be held (``approvals.locks.hold_if_late``); made before the write.
+
+    ``place``: the form's ``Place`` when the caller read it with the class; else read here.
+    """
     items = snapshots.items_of(form.version)
-    place = _place_of(form)
+    place = place if place is not None else _place_of(form)
     fields, rows = _build(form, participant, answers, submission_id, started_at, now, place)
     fields["assisted_by_id"] = assisted_by.id if assisted_by is not None else None
     judged = SimpleNamespace(id=None, **fields)  # what the checks read of a response
@@ -306,31 +310,42 @@ def _build(form, participant, answers, submission_id, started_at, now, place) ->
     return fields, rows
 
 
-class _Place(NamedTuple):
+class Place(NamedTuple):
+    """Where a class form's responses count: the class's locality, and whether its campaign
+    has approved figures at all (without any, no response can fall in a locked period)."""
+
     locality_id: int | None
-    any_approved: bool  # some figures of the class's campaign are approved
+    any_approved: bool
 
 
 _CLASS = TrainingClass.__table__
 _APPROVAL = FigureApproval.__table__
-_PLACE = sa.select(
-    _CLASS.c.locality_id,
-    sa.select(_APPROVAL.c.id)
-    .where(
-        _APPROVAL.c.campaign_id == _CLASS.c.campaign_id,
-        _APPROVAL.c.status == ApprovalStatus.APPROVED.value,
+
+
+def any_approved(campaign_id_column) -> sa.Exists:
+    """SQL: whether some figures of the campaign in ``campaign_id_column`` are approved (a
+    column of a query's own, so a caller can read it with the class; see ``Place``)."""
+    return (
+        sa.select(_APPROVAL.c.id)
+        .where(
+            _APPROVAL.c.campaign_id == campaign_id_column,
+            _APPROVAL.c.status == ApprovalStatus.APPROVED.value,
+        )
+        .exists()
     )
-    .exists(),
-).where(_CLASS.c.id == sa.bindparam("class_id"))
 
 
-def _place_of(form: ClassForm) -> _Place:
-    """The class's locality, and whether its campaign has approved figures at all (one
-    query; without any, no response can fall in a locked period)."""
+_PLACE = sa.select(_CLASS.c.locality_id, any_approved(_CLASS.c.campaign_id)).where(
+    _CLASS.c.id == sa.bindparam("class_id")
+)
+
+
+def _place_of(form: ClassForm) -> Place:
+    """The ``Place`` of the form's class (one query)."""
     if form.class_id is None:
-        return _Place(None, False)
+        return Place(None, False)
     row = db.session.connection().execute(_PLACE, {"class_id": form.class_id}).first()
-    return _Place(row[0], bool(row[1])) if row is not None else _Place(None, False)
+    return Place(row[0], bool(row[1])) if row is not None else Place(None, False)
 
 
 def _duration(started_at: datetime | None, now: datetime) -> int | None:

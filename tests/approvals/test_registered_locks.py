@@ -18,7 +18,9 @@ from surveyapp.extensions import db
 from surveyapp.indicators.kpi_types import KpiFilters
 from surveyapp.indicators.kpis import kpi_table
 from surveyapp.participants.models import Enrolment
+from surveyapp.responses.models import Response
 from surveyapp.security import compute_scope
+from tests.journey.helpers import form_data, identity
 from tests.quality.helpers import person
 
 from .helpers import H1, NOW, YEAR, approved, submitted
@@ -196,3 +198,21 @@ def test_the_approval_page_says_how_many_learners_are_held(world, as_user):
     reopen(world, approval)
     page = as_user(world.coord_p).get(f"/approvals/{approval.id}")
     assert "came into the campaign" not in page.get_data(as_text=True)
+
+
+def test_a_trainee_coming_and_sending_through_the_pages_is_held(world, as_user):
+    """The class page reads whether figures are approved with the class itself: a person
+    identified and a form sent today, inside an approved year, are both held."""
+    approval = approved(world, YEAR)
+    client = as_user(None)
+    identified = client.post(
+        f"/c/{world.cls.access_code}/identify", data=identity(commune=str(world.mau_a.id))
+    )
+    assert identified.status_code == 302
+    url = f"/c/{world.cls.access_code}/form/{world.forms['pre'].id}"
+    answers = {"se_confident": "4", "ai_frequency": "never"}
+    sent = client.post(url, data=form_data(client.get(url).text, answers))
+    assert sent.status_code == 303
+    response = db.session.scalar(sa.select(Response))
+    assert locks.is_held(response) and locks.approval_of(response) == approval
+    assert db.session.scalar(sa.select(Enrolment.held_for_id)) == approval.id

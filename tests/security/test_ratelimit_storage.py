@@ -222,6 +222,7 @@ def test_an_app_on_postgresql_counts_in_its_table_without_waiting_for_the_wal_fl
             assert [storage.incr("pg-shared", 60) for _ in range(3)] == [1, 2, 3]
             with storage.engine.connect() as connection:
                 assert connection.exec_driver_sql("SHOW synchronous_commit").scalar() == "off"
+                assert connection.connection.driver_connection.autocommit  # no BEGIN/COMMIT
             with engine.connect() as connection:
                 assert connection.exec_driver_sql("SHOW synchronous_commit").scalar() == "on"
                 stored = connection.execute(
