@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
+from surveyapp.accounts.models import Role
 from surveyapp.campaigns.models import Campaign
 from surveyapp.extensions import db
 from surveyapp.main import bp
@@ -23,6 +24,8 @@ def index():
 @bp.route("/home")
 @roles_required(*ALL_ROLES)
 def home():
+    if current_user.role == Role.JUDGE:  # a judge sees contest entries only, no campaign
+        return render_template("main/home.html", campaigns=[])
     scope = scope_for()
     campaigns = db.session.scalars(
         sa.select(Campaign)

@@ -131,3 +131,15 @@ def test_passwords_are_hashed_with_a_modern_scheme(f):
     user = f.user()
     assert user.password_hash.startswith(("scrypt:", "pbkdf2:sha256"))
     assert "password123" not in user.password_hash
+
+
+def test_a_judges_home_leads_to_the_entries_not_to_campaigns(client, f):
+    """Judges may open no campaign: their home links to the entries they judge instead of
+    listing campaigns they would get 403 on."""
+    province, commune, _ = f.tree()
+    f.campaign(province)
+    f.user(role="judge", locality=province, email="gk@example.vn")
+    client.post("/login", data={"email": "gk@example.vn", "password": "password123"})
+    page = client.get("/home").get_data(as_text=True)
+    assert "/contests/judging" in page and "/campaigns/" not in page
+    assert client.get("/contests/judging").status_code == 200
