@@ -253,27 +253,28 @@ def contest_status(contest_id: int):
     return _render_detail(contest, form, 400)
 
 
-# Organiser pages of the quiz and product modules: (endpoint, argument name, label).
+# Pages of the quiz and product modules: (endpoint, argument name, label, organisers only).
 ROUND_PAGES = {
     RoundKind.QUIZ: (
-        ("contests.leaderboard", "round_id", _l("Leaderboard")),
-        ("contests.quiz_attempts", "round_id", _l("Attempts")),
+        ("contests.leaderboard", "round_id", _l("Leaderboard"), False),
+        ("contests.quiz_attempts", "round_id", _l("Attempts"), True),
     ),
     RoundKind.PRODUCT: (
-        ("contests.rubric_edit", "product_round_id", _l("Rubric")),
-        ("contests.round_entries", "product_round_id", _l("Entries")),
-        ("contests.judge_assign", "product_round_id", _l("Judges' assignments")),
-        ("contests.results_round", "product_round_id", _l("Results")),
+        ("contests.rubric_edit", "product_round_id", _l("Rubric"), True),
+        ("contests.round_entries", "product_round_id", _l("Entries"), True),
+        ("contests.judge_assign", "product_round_id", _l("Judges' assignments"), True),
+        ("contests.results_round", "product_round_id", _l("Results"), True),
     ),
 }
 
 
-def round_links(rnd) -> list[tuple[str, str]]:
-    """Links to the pages of the quiz and product modules that exist for this round."""
+def round_links(rnd, organiser: bool) -> list[tuple[str, str]]:
+    """Links to the pages of the quiz and product modules that exist for this round and
+    that the viewer may open (an organiser's pages only for an organiser)."""
     return [
         (url_for(endpoint, **{argument: rnd.id}), str(label))
-        for endpoint, argument, label in ROUND_PAGES.get(rnd.kind, ())
-        if endpoint in current_app.view_functions
+        for endpoint, argument, label, organisers_only in ROUND_PAGES.get(rnd.kind, ())
+        if endpoint in current_app.view_functions and (organiser or not organisers_only)
     ]
 
 

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 import sqlalchemy as sa
 from flask import current_app, request
+from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
@@ -32,13 +33,18 @@ class VersionLink:
 
 
 def existing_path(path: str) -> str | None:
-    """``path`` when a GET route of the app answers it, else None."""
+    """``path`` when a GET route of the app answers it and the current user's role may
+    open it (``security.roles_required``), else None: no link leads to a 403."""
     adapter = current_app.url_map.bind("localhost")
     try:
-        adapter.match(path, method="GET")
+        endpoint, _arguments = adapter.match(path, method="GET")
     except RequestRedirect as redirect:
         return redirect.new_url.split("localhost", 1)[-1]
     except HTTPException:
+        return None
+    rule = getattr(current_app.view_functions.get(endpoint), "access_rule", None)
+    role = getattr(current_user, "role", None)  # None: nobody logged in
+    if rule is not None and rule[0] == "roles" and role not in rule[1]:
         return None
     return request.script_root + path
 

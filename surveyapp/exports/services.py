@@ -357,9 +357,10 @@ def _choices(choices: list, lang: str) -> str:
 def codebook_table(version: InstrumentVersion, fmt: str = "csv") -> Table:
     """One row per item of ``version``: what each column of the wide export means."""
     check_format(fmt)
+    items = list(version.items)  # now: a CSV download streams after the view's session ends
 
     def rows():
-        for item in version.items:
+        for item in items:
             label = item.label or {}
             yield [
                 item.key,

@@ -397,8 +397,20 @@ def test_linked_pages_of_the_quiz_and_product_modules_exist(app):
     from surveyapp.contests.pupil_views import PUPIL_ROUND_PAGES
     from surveyapp.contests.views import ROUND_PAGES
 
-    links = [(e, a) for pages in ROUND_PAGES.values() for e, a, _label in pages]
+    links = [(e, a) for pages in ROUND_PAGES.values() for e, a, _label, _organisers in pages]
     links += list(PUPIL_ROUND_PAGES.values())
     rules = {rule.endpoint: rule for rule in app.url_map.iter_rules()}
     for endpoint, argument in links:
         assert endpoint in rules and argument in rules[endpoint].arguments, endpoint
+
+
+def test_the_contest_page_links_only_to_pages_the_viewer_may_open(app, world, as_user):
+    """Organisers see the round pages of the modules; other staff who may read the contest
+    see the public leaderboard only (no link leads to a 403 or 404)."""
+    contest_id = world["contest"].id
+    organiser = as_user(world["organiser"]).get(f"/contests/{contest_id}").text
+    assert "/attempts" in organiser and "/leaderboard" in organiser
+    reader = as_user(world["leaders"][0]).get(f"/contests/{contest_id}")
+    assert reader.status_code == 200
+    assert "/attempts" not in reader.text and "/rubric" not in reader.text
+    assert "/leaderboard" in reader.text

@@ -146,6 +146,16 @@ def test_codebook_rows(world):
     assert rows[2][9] == 1
 
 
+def test_codebook_rows_outlive_the_session_of_the_view(world):
+    """A CSV download streams after the view's session is gone (the app context is torn
+    down before the body is sent): the rows must not lazy-load from the version then."""
+    expected = list(services.codebook_table(world.version).rows)
+    db.session.expire(world.version)
+    table = services.codebook_table(world.version)
+    db.session.expunge_all()  # what the teardown of the request's app context does
+    assert list(table.rows) == expected
+
+
 def test_csv_has_a_bom_and_keeps_vietnamese(world):
     _header, _rows = _long(world, world.province)
     spec = services.response_export(None, world.campaign, world.province)
