@@ -35,6 +35,7 @@ TYPES = {
     "date": "date",
     "note": "note",
 }
+CHOICE_TYPES = {"single_choice", "multiple_choice"}
 LANGUAGES = {
     "vi": "vi",
     "vie": "vi",
@@ -188,6 +189,16 @@ def _walk(children: list, state: _State, *, section: dict, relevant: list, in_pa
                 _l(
                     "Repeat groups are not supported; its %(n)s questions were not imported.",
                     n=count,
+                ),
+            )
+        elif TYPES.get(kind) in CHOICE_TYPES and not element.get("choices"):
+            state.report.skip(  # select_one_from_file, select_multiple_from_file
+                state.where(element.get("name", "")),
+                "choices_from_file",
+                _l(
+                    "The choices of this question come from the file %(file)s, which is not"
+                    " part of the workbook; not imported.",
+                    file=element.get("itemset") or "?",
                 ),
             )
         elif kind in TYPES:

@@ -99,8 +99,10 @@ def test_unsupported_things_are_listed_never_dropped_silently(f):
     assert ("unsupported_type", "photo") in skipped
     assert ("unsupported_type", "total") in skipped
     assert ("repeat", "children") in skipped
+    assert ("choices_from_file", "village") in skipped  # the form still imports
+    assert ("choices_from_file", "crops") in skipped
     messages = " ".join(p.message for p in report.skipped)
-    for column in ("default", "choice_filter", "media", "my_column", "Français (fr)"):
+    for column in ("default", "choice_filter", "media", "my_column", "Français (fr)", "crops.xml"):
         assert column in messages
     assert any("row 3" in p.where for p in report.skipped)  # the row is named
 

@@ -283,6 +283,8 @@ def unsupported() -> bytes:
             ["text", "child_name", "Tên con", "Nom", "", "", "", "", ""],
             ["integer", "child_age", "Tuổi con", "Âge", "", "", "", "", ""],
             ["end_repeat", "", "", "", "", "", "", "", ""],
+            ["select_one_from_file villages.csv", "village", "Thôn", "Village", "", "", "", "", ""],
+            ["select_multiple_from_file crops.xml", "crops", "Cây trồng", "Cultures"] + [""] * 5,
             [
                 "select_one freq",
                 "ai_frequency",
