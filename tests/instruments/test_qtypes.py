@@ -212,6 +212,25 @@ def test_short_text_normalises_and_limits():
     assert "only one" in refused("short_text", ["a", "b"])
 
 
+def test_the_control_characters_refused_are_unicodes_cc_and_cs_but_tab_and_newline():
+    """The one regular expression of ``qtypes`` against Unicode's own categories, over every
+    code point: a text is refused for exactly the characters it should be."""
+    import sys
+    import unicodedata
+
+    from surveyapp.instruments.qtypes import _CONTROL
+
+    wrong = [
+        point
+        for point in range(sys.maxunicode + 1)
+        if bool(_CONTROL.search(chr(point)))
+        != (unicodedata.category(chr(point)) in ("Cc", "Cs") and chr(point) not in "\t\n")
+    ]
+    assert wrong == []
+    assert "not allowed" in refused("long_text", ["dòng 1\u0085dòng 2"])  # NEL is Cc
+    assert parse("long_text", ["cột 1\tcột 2"]) == "cột 1\tcột 2"
+
+
 def test_long_text_keeps_lines():
     assert parse("long_text", ["dòng 1\r\ndòng 2\n"]) == "dòng 1\ndòng 2"
     assert parse("long_text", ["y" * 2000]) == "y" * 2000
