@@ -151,16 +151,10 @@ def refuse_if_registered_in_locked(
     ``before`` the change (None: it is new) and ``after`` it (None: it is removed) moves the
     figures of an approved period: it leaves one, enters one, or is added or removed in one.
     A change that keeps place and date (a name, a title) moves no figure."""
-    if (
-        before is not None
-        and after is not None
-        and (before[0].id, before[1])
-        == (
-            after[0].id,
-            after[1],
-        )
-    ):
-        return
+    if before is not None and after is not None:
+        (place_then, day_then), (place_now, day_now) = before, after
+        if (place_then.id, day_then) == (place_now.id, day_now):
+            return
     for counted in (before, after):
         if counted is None or counted[0] is None or counted[1] is None:
             continue

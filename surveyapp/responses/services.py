@@ -150,7 +150,7 @@ def prepare(
     """
     items = snapshots.items_of(form.version)
     place = place if place is not None else _place_of(form)
-    fields, rows = _build(form, participant, answers, submission_id, started_at, now, place)
+    fields, rows = _build(form, items, participant, answers, submission_id, started_at, now, place)
     fields["assisted_by_id"] = assisted_by.id if assisted_by is not None else None
     judged = SimpleNamespace(id=None, **fields)  # what the checks read of a response
     found = submission_flags(judged, items, answers)
@@ -282,8 +282,9 @@ def _flag_others(response_id: int, prepared: Prepared) -> None:
         locks.hold_if_late(db.session.get(Response, response_id))
 
 
-def _build(form, participant, answers, submission_id, started_at, now, place) -> tuple[dict, list]:
-    items = snapshots.items_of(form.version)
+def _build(
+    form, items, participant, answers, submission_id, started_at, now, place
+) -> tuple[dict, list]:
     result = engine.score(items, answers)
     scored = result.max_score is not None and result.max_score > 0
     fields = dict(

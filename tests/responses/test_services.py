@@ -98,20 +98,21 @@ def test_jsonable():
 
 
 def test_two_arrivals_at_the_same_moment_store_one_response(world, monkeypatch):
-    """The second arrival passes the first look-up; the unique constraint catches it."""
+    """Nothing is read before the insert: the second arrival's insert meets the unique
+    constraint, inserts nothing, and only then finds the first response."""
     who = person(world)
     sid = str(uuid.uuid4())
     first = store(world, who, sid=sid)
-    real = services.by_submission_id
+    real = services._already
     calls = []
 
-    def blind_once(submission_id):
-        calls.append(submission_id)
-        return None if len(calls) == 1 else real(submission_id)
+    def spied(*args):
+        calls.append(args[0])
+        return real(*args)
 
-    monkeypatch.setattr(services, "by_submission_id", blind_once)
-    monkeypatch.setattr(services, "previous_response", lambda *args: None)
+    monkeypatch.setattr(services, "_already", spied)
     again = store(world, who, sid=sid)
+    assert calls == [sid]  # looked up once, after the insert found the key taken
     assert not again.created and again.response.id == first.response.id
     assert db.session.scalar(sa.select(sa.func.count(Response.id))) == 1
 
